@@ -1,0 +1,90 @@
+"""The package's shape: public names and the import boundaries of style.md."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+import modelarts
+import modelarts.errors
+import modelarts.transport
+
+PACKAGE = Path(modelarts.__file__).parent
+
+# module (relative to the package) -> the only place it may be imported from
+CONFINED = {
+    "urllib3": {"transport/live.py"},
+    "marshmallow": {"schemas.py"},
+    "requests": {"transport/requests_transport.py"},
+}
+
+
+def _imported_roots(path: Path) -> "set[str]":
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def _package_files() -> "list[Path]":
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("library", sorted(CONFINED))
+def test_library_imported_only_where_wrapped(library: str) -> None:
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in _package_files()
+        if library in _imported_roots(path)
+        and str(path.relative_to(PACKAGE)).replace("\\", "/") not in CONFINED[library]
+    ]
+    assert offenders == [], f"{library} may only be imported in {CONFINED[library]}"
+
+
+def test_transports_never_import_the_session() -> None:
+    for path in (PACKAGE / "transport").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                assert "session" not in module and "estimator" not in module, path.name
+                assert "schemas" not in module, path.name
+
+
+def test_every_module_imports() -> None:
+    for info in pkgutil.walk_packages(modelarts.__path__, "modelarts."):
+        if info.name.endswith("requests_transport"):
+            continue  # needs the optional extra; tested in tests/transport/test_requests.py
+        importlib.import_module(info.name)
+
+
+@pytest.mark.parametrize("module", [modelarts, modelarts.errors, modelarts.transport])
+def test_all_is_sorted_and_complete(module: object) -> None:
+    names = list(module.__all__)  # type: ignore[attr-defined]
+    assert names == sorted(names), "keep __all__ sorted"
+    assert len(names) == len(set(names))
+    for name in names:
+        assert hasattr(module, name), f"{name} is in __all__ but not defined"
+    public = {
+        name
+        for name, value in vars(module).items()
+        if not name.startswith("_")
+        and not isinstance(value, type(modelarts))
+        and getattr(value, "__module__", module.__name__).startswith(module.__name__)  # type: ignore[attr-defined]
+        and (callable(value) or isinstance(value, (str, frozenset)))
+    }
+    missing = public - set(names) - {"annotations", "TYPE_CHECKING"}
+    assert not missing, f"public names missing from __all__: {sorted(missing)}"
+
+
+def test_package_ships_py_typed() -> None:
+    assert (PACKAGE / "py.typed").exists()
