@@ -292,9 +292,7 @@ def string_to_sign(date: str, canonical: str) -> str:
 
 def signature(secret_key: str, to_sign: str) -> str:
     """Lower-case hex HMAC-SHA256 keyed with the raw SK (no key derivation)."""
-    return hmac.new(
-        secret_key.encode("utf-8"), to_sign.encode("utf-8"), hashlib.sha256
-    ).hexdigest()
+    return hmac.new(secret_key.encode("utf-8"), to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def authorization_header(

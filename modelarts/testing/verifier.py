@@ -233,14 +233,15 @@ def server_canonical_request(request: Request, signed_headers: Tuple[str, ...]) 
     else:
         # A signed X-Sdk-Content-Sha256 holding a digest is held to the real one.
         hashed = hashlib.sha256(request.body).hexdigest()
-    return (
-        request.method.upper() + "\n"
-        + _server_uri(split.path) + "\n"
-        + _server_query(split.query) + "\n"
-        + header_lines + "\n"
-        + ";".join(signed_headers) + "\n"
-        + hashed
-    )
+    lines = [
+        request.method.upper(),
+        _server_uri(split.path),
+        _server_query(split.query),
+        header_lines,  # ends with its own newline, so a blank line follows
+        ";".join(signed_headers),
+        hashed,
+    ]
+    return "\n".join(lines)
 
 
 # -- verification ---------------------------------------------------------------------
@@ -255,9 +256,7 @@ def parse_authorization(value: str) -> Tuple[str, Tuple[str, ...], str]:
     match = _AUTHORIZATION.fullmatch(value)
     if match is None:
         scheme = value.split(" ", 1)[0]
-        reason = (
-            f"unsupported algorithm {scheme!r}" if scheme != _SCHEME else "bad field layout"
-        )
+        reason = f"unsupported algorithm {scheme!r}" if scheme != _SCHEME else "bad field layout"
         raise VerificationFailure(MSG_AUTHORIZATION_MALFORMED.format(reason=reason))
     names = tuple(match.group("names").split(";"))
     for name in names:
@@ -326,9 +325,7 @@ def verify_signature(
 
     if abs(server_now - signed_at) > max_skew:
         raise VerificationFailure(
-            MSG_SIGNATURE_EXPIRED.format(
-                signed=date_text, server=server_now.strftime(_DATE_LAYOUT)
-            )
+            MSG_SIGNATURE_EXPIRED.format(signed=date_text, server=server_now.strftime(_DATE_LAYOUT))
         )
 
     for name in names:
