@@ -5,6 +5,7 @@ Nothing here is imported by the SDK itself.
 
 from __future__ import annotations
 
+from .clock import FakeClock
 from .server import Abort, LoopbackServer
 
-__all__ = ["Abort", "LoopbackServer"]
+__all__ = ["Abort", "FakeClock", "LoopbackServer"]

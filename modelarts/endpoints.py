@@ -1,0 +1,87 @@
+"""Where each service of a region answers: pure functions, no I/O.
+
+Defaults follow Huawei's own region table (api.md §7): every region is
+``https://<service>.<region>.myhuaweicloud.com`` except ap-southeast-1, whose
+ModelArts endpoint ends in ``.myhuaweicloud.cn``. Private clouds and local fakes
+pass their own endpoints, which may use ``http://`` and carry a port.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+from urllib.parse import urlsplit
+
+from .errors import ConfigurationError
+
+__all__ = [
+    "GLOBAL_IAM_ENDPOINT",
+    "default_iam_endpoint",
+    "default_modelarts_endpoint",
+    "normalize_endpoint",
+    "validate_region",
+]
+
+GLOBAL_IAM_ENDPOINT = "https://iam.myhuaweicloud.com"
+
+# Regions whose ModelArts endpoint differs from the pattern (huaweicloudsdkmodelarts
+# 3.1.219, v1/region/modelarts_region.py).
+_MODELARTS_EXCEPTIONS = {
+    "ap-southeast-1": "https://modelarts.ap-southeast-1.myhuaweicloud.cn",
+}
+
+# Region ids look like cn-north-4, ap-southeast-1, la-south-2, cn-north-9a? Keep it
+# permissive (private clouds name their own regions) but refuse what can't be a
+# DNS label, since the id lands in a host name.
+_REGION = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def validate_region(region: str) -> str:
+    """Return ``region`` if it can be a region id, else raise ``ConfigurationError``."""
+    if not isinstance(region, str) or not _REGION.match(region):
+        raise ConfigurationError(
+            f"invalid region {region!r}: expected a region id such as 'cn-north-4'"
+        )
+    return region
+
+
+def default_modelarts_endpoint(region: str) -> str:
+    """``https://modelarts.<region>.myhuaweicloud.com`` (or the region's exception)."""
+    validate_region(region)
+    return _MODELARTS_EXCEPTIONS.get(region, f"https://modelarts.{region}.myhuaweicloud.com")
+
+
+def default_iam_endpoint(region: Optional[str]) -> str:
+    """The regional IAM endpoint, or the global one when no region is known."""
+    if not region:
+        return GLOBAL_IAM_ENDPOINT
+    validate_region(region)
+    return f"https://iam.{region}.myhuaweicloud.com"
+
+
+def normalize_endpoint(value: str, name: str = "endpoint") -> str:
+    """Check an endpoint URL and return it as ``scheme://host[:port][/prefix]``.
+
+    A bare host (``modelarts.example.com``, as the old SDK's ``set_endpoint``
+    accepted) gets ``https://``. A trailing ``/`` is dropped so paths can be
+    appended. Query strings, fragments and credentials in the URL are refused.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigurationError(f"{name} must be a non-empty URL, got {value!r}")
+    text = value.strip()
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https"):
+        raise ConfigurationError(f"{name} {value!r}: only http:// and https:// are supported")
+    if not parts.hostname:
+        raise ConfigurationError(f"{name} {value!r} has no host name")
+    if parts.username or parts.password:
+        raise ConfigurationError(f"{name} must not contain credentials")
+    if parts.query or parts.fragment:
+        raise ConfigurationError(f"{name} {value!r} must not have a query or fragment")
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} {value!r} has an invalid port") from exc
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"

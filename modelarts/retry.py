@@ -1,0 +1,172 @@
+"""The retry policy: an immutable value the Session consults between attempts.
+
+::
+
+    from modelarts.retry import Retry
+    Session(retry=Retry(total=8, deadline=60))     # patient
+    Session(retry=Retry(total=0))                  # never retry
+
+Rules (contract, "Session"): GET, PUT and DELETE are retried on connection
+errors, on a lost connection or read timeout, and on 429/500/502/503/504; any
+method, POST included, is retried when the connection could not be opened
+(``ConnectError``: the server provably never saw it). Waits grow
+exponentially with *full jitter* (a uniform draw between 0 and the cap), a
+``Retry-After`` answer is honoured, and no attempt starts later than
+``deadline`` seconds after the first one.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Callable, FrozenSet, Optional
+
+from .errors import ConnectError, InvalidArgumentError, TransportError
+
+__all__ = ["Retry", "full_jitter", "parse_retry_after"]
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+def full_jitter(cap: float) -> float:
+    """A uniform draw in ``[0, cap]`` (AWS's "full jitter": spreads retrying clients)."""
+    return random.uniform(0.0, cap)  # noqa: S311 - not cryptographic
+
+
+def parse_retry_after(value: Optional[str], now: datetime) -> Optional[float]:
+    """Seconds to wait from a ``Retry-After`` header (seconds or HTTP date), or None."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+class Retry:
+    """How often and how long to retry. Immutable: ``increment()`` returns a new one."""
+
+    __slots__ = (
+        "total",
+        "backoff_factor",
+        "backoff_max",
+        "deadline",
+        "statuses",
+        "idempotent_methods",
+        "jitter",
+        "attempts",
+    )
+
+    def __init__(
+        self,
+        total: int = 4,
+        *,
+        backoff_factor: float = 0.5,
+        backoff_max: float = 20.0,
+        deadline: float = 30.0,
+        statuses: FrozenSet[int] = RETRY_STATUSES,
+        idempotent_methods: FrozenSet[str] = IDEMPOTENT_METHODS,
+        jitter: Callable[[float], float] = full_jitter,
+        attempts: int = 0,
+    ) -> None:
+        """
+        total: retries after the first attempt (0 disables retrying).
+        backoff_factor: the n-th retry waits up to ``backoff_factor * 2**(n-1)`` s...
+        backoff_max: ...but never more than this.
+        deadline: no attempt starts later than this many seconds after the first.
+        jitter: maps the cap of a wait to the actual wait (default: full jitter).
+        """
+        for name, number in (
+            ("total", total),
+            ("backoff_factor", backoff_factor),
+            ("backoff_max", backoff_max),
+            ("deadline", deadline),
+        ):
+            if isinstance(number, bool) or not isinstance(number, (int, float)) or number < 0:
+                raise InvalidArgumentError(f"Retry {name} must be a number >= 0, got {number!r}")
+        object.__setattr__(self, "total", int(total))
+        object.__setattr__(self, "backoff_factor", float(backoff_factor))
+        object.__setattr__(self, "backoff_max", float(backoff_max))
+        object.__setattr__(self, "deadline", float(deadline))
+        object.__setattr__(self, "statuses", frozenset(statuses))
+        methods = frozenset(m.upper() for m in idempotent_methods)
+        object.__setattr__(self, "idempotent_methods", methods)
+        object.__setattr__(self, "jitter", jitter)
+        object.__setattr__(self, "attempts", attempts)
+
+    total: int
+    backoff_factor: float
+    backoff_max: float
+    deadline: float
+    statuses: FrozenSet[int]
+    idempotent_methods: FrozenSet[str]
+    jitter: Callable[[float], float]
+    #: retries already made
+    attempts: int
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Retry is immutable; use increment()")
+
+    @classmethod
+    def from_value(cls, value: "Retry | int | None") -> "Retry":
+        """Accept a ``Retry``, a number of retries, or None for the default."""
+        if value is None:
+            return cls()
+        if isinstance(value, Retry):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return cls(total=value)
+        raise InvalidArgumentError(f"retry must be a Retry or an int, got {value!r}")
+
+    def increment(self) -> "Retry":
+        """The policy after one more retry."""
+        return Retry(
+            self.total,
+            backoff_factor=self.backoff_factor,
+            backoff_max=self.backoff_max,
+            deadline=self.deadline,
+            statuses=self.statuses,
+            idempotent_methods=self.idempotent_methods,
+            jitter=self.jitter,
+            attempts=self.attempts + 1,
+        )
+
+    @property
+    def exhausted(self) -> bool:
+        """No retry left."""
+        return self.attempts >= self.total
+
+    def retries_status(self, method: str, status: int) -> bool:
+        """Whether an answer with ``status`` to ``method`` may be retried."""
+        return status in self.statuses and method.upper() in self.idempotent_methods
+
+    def retries_error(self, method: str, error: TransportError) -> bool:
+        """Whether a transport failure may be retried.
+
+        A ``ConnectError`` means nothing was sent, so any method may go again;
+        other failures (read timeout, lost connection) may have reached the
+        server, so only idempotent methods are resent.
+        """
+        return isinstance(error, ConnectError) or method.upper() in self.idempotent_methods
+
+    def backoff(self) -> float:
+        """Seconds to wait before the next retry (after ``attempts`` retries so far)."""
+        cap: float = min(self.backoff_max, self.backoff_factor * (2**self.attempts))
+        wait = float(self.jitter(cap))
+        return max(0.0, min(cap, wait))
+
+    def __repr__(self) -> str:
+        return (
+            f"Retry(total={self.total}, backoff_factor={self.backoff_factor}, "
+            f"backoff_max={self.backoff_max}, deadline={self.deadline}, attempts={self.attempts})"
+        )
