@@ -30,6 +30,8 @@ official signer mishandles or where the wire is what counts:
   ``Content-Type``).
 * ``None`` inside a list value is dropped, like a ``None`` value (the official
   signer would send the text ``None``).
+* An empty ``security_token`` adds no header (the official credentials would
+  send an empty ``X-Security-Token``).
 """
 
 from __future__ import annotations
@@ -351,12 +353,11 @@ def sign(
         additions[HEADER_HOST] = split.netloc
     if needs_unsigned_payload(headers):
         additions[HEADER_CONTENT_SHA256] = UNSIGNED_PAYLOAD
-    merged = headers.merged(additions)
-    for name, value in merged.items():
+    # Values go on the wire end-trimmed, exactly as they were signed (§1.1 step 11).
+    final = Headers([(name, value.strip()) for name, value in headers.merged(additions).items()])
+    for name, value in final.items():
         if _BREAKS_HEADER.search(value):
             raise ConfigurationError(f"header {name!r} contains a line break or NUL")
-    # Values go on the wire end-trimmed, exactly as they were signed (§1.1 step 11).
-    final = Headers([(name, value.strip()) for name, value in merged.items()])
 
     names = signed_header_names(final)
     signed = ";".join(names)

@@ -362,6 +362,12 @@ def test_non_ascii_header_value_signed_as_utf8() -> None:
     assert result.string_to_sign == f"SDK-HMAC-SHA256\n{DATE}\n{digest}"
 
 
+def test_line_breaks_at_the_ends_are_trimmed_like_other_blanks() -> None:
+    result = _signed(_simple(headers={"X-A": "v\r\n"}), security_token="\ttok\n")
+    assert result.request.headers["X-A"] == "v"
+    assert result.request.headers["X-Security-Token"] == "tok"
+
+
 @pytest.mark.parametrize("value", ["a\r\nInjected: x", "a\nb", "a\x00b"])
 def test_header_values_that_would_split_the_header_are_refused(value: str) -> None:
     with pytest.raises(ConfigurationError):
