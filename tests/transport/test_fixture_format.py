@@ -89,7 +89,8 @@ def test_record_mode_parse_accepts_values_case_and_dash_insensitively(
 
 
 def test_record_mode_is_a_str_enum() -> None:
-    assert RecordMode.NEW_EPISODES == "new_episodes"
+    assert isinstance(RecordMode.NEW_EPISODES, str)
+    assert RecordMode.NEW_EPISODES.value == "new_episodes"
     assert str(RecordMode.NEW_EPISODES) == "new_episodes"
     assert [m.value for m in RecordMode] == ["none", "once", "new_episodes", "all"]
 
