@@ -1,0 +1,417 @@
+"""Normalising live traffic to its stored form, and finding it again.
+
+Recording and replay share one normalisation, so whatever the recorder hides
+(secrets, the project id, the host) the replayer ignores too, and redaction can
+never break a match. The match key of a request is::
+
+    (METHOD, decoded path, sorted (key, value) query pairs, body key)
+
+with every string scrubbed by the attached redactors (the project id becomes
+``{project_id}``), IAM bodies (paths under ``/v3/``) scrubbed of passwords and
+account ids, and the body key comparing JSON parsed (key order and spacing do
+not count). Headers, scheme, host and port are not part of it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from urllib.parse import unquote, urlsplit
+
+from ..errors import UnmatchedRequestError
+from ..redaction import PROJECT_ID_PLACEHOLDER, REDACTED, Redactor
+from .base import Request, Response
+from .fixture_format import (
+    Body,
+    Interaction,
+    RenderedFixture,
+    StoredRequest,
+    StoredResponse,
+    body_from_bytes,
+)
+
+__all__ = [
+    "RECORD_HINT",
+    "MatchKey",
+    "Replayer",
+    "Scrubber",
+    "find_leaks",
+    "match_key",
+    "normalise_request",
+    "normalise_response",
+]
+
+MatchKey = Tuple[str, str, Tuple[Tuple[str, str], ...], str]
+
+#: Request headers kept for review (never matched on).
+REQUEST_HEADERS = ("content-type", "x-project-id")
+#: Response headers the SDK reads: body type, request id, throttling, clock skew, redirects.
+RESPONSE_HEADERS = ("content-type", "date", "location", "retry-after", "x-request-id")
+#: Kept with a redacted value: the Session needs *a* token header to replay an IAM login.
+REDACTED_RESPONSE_HEADERS = ("x-subject-token",)
+
+RECORD_HINT = (
+    "to record it, run again with MODELARTS_RECORD_MODE=new_episodes "
+    "(pytest: --modelarts-record-mode=new_episodes), or use "
+    "RecordingTransport(inner, path, mode='new_episodes'): it replays what matches "
+    "and records the rest"
+)
+
+# Values shaped like our own placeholders are never real credentials; a Session
+# replaying a recorded login learns the token "<redacted>" and must not make
+# every redaction marker count as a leak.
+_PLACEHOLDER_SHAPE = re.compile(r"<[^<>]*>|\{[^{}]*\}")
+
+
+class Scrubber:
+    """The redactors of every Session using a transport, consulted live.
+
+    A Session registers its token only when it fetches it, after attaching, so
+    the recorder keeps references rather than copying what they knew then.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._redactors: List[Redactor] = []
+
+    def attach(self, redactor: Redactor) -> None:
+        with self._lock:
+            if not any(known is redactor for known in self._redactors):
+                self._redactors.append(redactor)
+
+    def snapshot(self) -> Redactor:
+        """One redactor knowing everything the attached ones know now."""
+        combined = Redactor()
+        with self._lock:
+            redactors = list(self._redactors)
+        for redactor in redactors:
+            for value, label in redactor.secret_values():
+                if not _PLACEHOLDER_SHAPE.fullmatch(value):
+                    combined.add_secret(value, label)
+            for value, placeholder in redactor.identifier_values():
+                if not _PLACEHOLDER_SHAPE.fullmatch(value):
+                    combined.add_identifier(value, placeholder)
+        return combined
+
+
+# -- normalisation ----------------------------------------------------------------
+
+
+def _decode_path(raw: str) -> str:
+    try:
+        return unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        return raw  # not UTF-8 underneath: keep the wire form, which is still deterministic
+
+
+def _query(raw: str) -> List[Tuple[str, str]]:
+    # Plain percent-decoding, as the signer reads it: the canonical query writes
+    # a space as %20, so a literal "+" is a plus, not a space.
+    pairs = []
+    for piece in raw.split("&"):
+        if piece:
+            key, _, value = piece.partition("=")
+            pairs.append((unquote(key), unquote(value)))
+    return pairs
+
+
+def _is_iam(path: str) -> bool:
+    return path.startswith("/v3/") or path == "/v3"
+
+
+def _scrub_body(body: Body, redactor: Redactor, iam: bool) -> Body:
+    if body.kind == "json":
+        return Body("json", _scrub_keys(redactor.scrub_json(body.value, account=iam), redactor))
+    if body.kind == "text":
+        return Body("text", redactor.scrub(str(body.value)))
+    return body  # binary is checked, not edited: replacing bytes could corrupt it
+
+
+def _scrub_keys(value: Any, redactor: Redactor) -> Any:
+    if isinstance(value, dict):
+        return {redactor.scrub(str(k)): _scrub_keys(v, redactor) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub_keys(item, redactor) for item in value]
+    return value
+
+
+def normalise_request(request: Request, redactor: Redactor) -> StoredRequest:
+    """The stored (and matched) form of a live request."""
+    split = urlsplit(request.url)
+    decoded = _decode_path(split.path or "/")
+    query = tuple(
+        sorted((redactor.scrub(key), redactor.scrub(value)) for key, value in _query(split.query))
+    )
+    headers: Dict[str, str] = {}
+    for name in REQUEST_HEADERS:
+        value = request.headers.get(name)
+        if value is not None:
+            # X-Project-Id holds the project id by definition, registered or not.
+            scrubbed = redactor.scrub(value)
+            headers[name] = PROJECT_ID_PLACEHOLDER if name == "x-project-id" else scrubbed
+    body = Body()
+    if request.body:
+        raw = body_from_bytes(request.body, request.headers.get("content-type", ""), any_json=True)
+        body = _scrub_body(raw, redactor, _is_iam(decoded))
+    return StoredRequest(request.method.upper(), redactor.scrub(decoded), query, headers, body)
+
+
+def normalise_response(response: Response, request: Request, redactor: Redactor) -> StoredResponse:
+    """The stored form of a live response to ``request``."""
+    headers: Dict[str, str] = {}
+    for name in RESPONSE_HEADERS:
+        value = response.headers.get(name)
+        if value is not None:
+            headers[name] = redactor.scrub(value)
+    for name in REDACTED_RESPONSE_HEADERS:
+        if name in response.headers:
+            headers[name] = REDACTED
+    raw = body_from_bytes(response.body, response.content_type)
+    iam = _is_iam(_decode_path(urlsplit(request.url).path))
+    return StoredResponse(response.status, headers, _scrub_body(raw, redactor, iam))
+
+
+def match_key(request: StoredRequest) -> MatchKey:
+    """What two requests must share to be the same recorded call."""
+    return (request.method, request.path, request.query, request.body.match_key())
+
+
+# -- replay -----------------------------------------------------------------------
+
+
+class Take(NamedTuple):
+    """The outcome of asking for the next recording of a request."""
+
+    interaction: Optional[Interaction]
+    call: int  # this is the call-th identical request
+    recorded: int  # how many times it was recorded
+
+
+class Replayer:
+    """An index of interactions by match key, served in recorded order; thread-safe."""
+
+    def __init__(
+        self, interactions: Sequence[Interaction], path: Path, *, allow_repeats: bool = False
+    ) -> None:
+        self.path = path.absolute()
+        self.allow_repeats = allow_repeats
+        self._interactions = tuple(interactions)
+        self._index: Dict[MatchKey, List[int]] = {}
+        for position, interaction in enumerate(self._interactions):
+            self._index.setdefault(match_key(interaction.request), []).append(position)
+        self._calls: Dict[MatchKey, int] = {}
+        self._played: "set[int]" = set()
+        self._lock = threading.Lock()
+
+    def take(self, request: StoredRequest) -> Take:
+        key = match_key(request)
+        with self._lock:
+            call = self._calls.get(key, 0) + 1
+            self._calls[key] = call
+            positions = self._index.get(key, [])
+            if call <= len(positions):
+                position = positions[call - 1]
+            elif positions and self.allow_repeats:
+                position = positions[-1]
+            else:
+                return Take(None, call, len(positions))
+            self._played.add(position)
+        return Take(self._interactions[position], call, len(positions))
+
+    def unplayed(self) -> List[int]:
+        """Indexes of the interactions not replayed yet."""
+        with self._lock:
+            return [i for i in range(len(self._interactions)) if i not in self._played]
+
+    def unmatched(
+        self, request: StoredRequest, take: Take, redactor: Redactor, hint: str = RECORD_HINT
+    ) -> UnmatchedRequestError:
+        """The error for a request with nothing (left) to replay."""
+        lines = [
+            "no recorded interaction matches this request",
+            f"  request: {request.method} {request.target()}",
+            f"  body:    {request.body.summary()}",
+            f"  fixture: {self.path} ({len(self._interactions)} interactions)",
+        ]
+        if take.recorded:
+            lines.append(
+                f"  this request was recorded {take.recorded} "
+                f"{'time' if take.recorded == 1 else 'times'}, this is call {take.call}; "
+                "pass allow_repeats=True to keep replaying the last answer"
+            )
+        closest = self._closest(request, 3)
+        if closest:
+            lines.append("closest recorded requests:")
+            for position, notes in closest:
+                stored = self._interactions[position].request
+                lines.append(f"  #{position}: {stored.method} {stored.target()}")
+                lines.extend(f"      - {note}" for note in notes)
+        else:
+            lines.append("the fixture holds no interactions")
+        lines.append(hint)
+        return UnmatchedRequestError(redactor.scrub("\n".join(lines)))
+
+    def _closest(self, request: StoredRequest, count: int) -> List[Tuple[int, List[str]]]:
+        scored = []
+        for positions in self._index.values():
+            stored = self._interactions[positions[0]].request
+            score, notes = differences(request, stored)
+            if not notes:
+                notes = [f"identical; all {len(positions)} recordings already replayed"]
+            scored.append((score, positions[0], notes))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        return [(position, notes) for _, position, notes in scored[:count]]
+
+
+# -- differences --------------------------------------------------------------------
+
+
+def differences(live: StoredRequest, recorded: StoredRequest) -> Tuple[int, List[str]]:
+    """A distance (smaller is closer) and one note per differing field."""
+    score = 0
+    notes: List[str] = []
+    if live.method != recorded.method:
+        score += 4
+        notes.append(f"method: {live.method} here, {recorded.method} recorded")
+    if live.path != recorded.path:
+        here, there = live.path.split("/"), recorded.path.split("/")
+        score += 2 * (sum(a != b for a, b in zip(here, there)) + abs(len(here) - len(there)))
+        notes.append(f"path: {live.path} here, {recorded.path} recorded")
+    query_score, query_notes = _compare_maps(_group(live.query), _group(recorded.query), "query")
+    score += query_score
+    notes += query_notes
+    if live.body.match_key() != recorded.body.match_key():
+        if isinstance(live.body.value, dict) and isinstance(recorded.body.value, dict):
+            body_score, body_notes = _compare_maps(
+                dict(_leaves(live.body.value)), dict(_leaves(recorded.body.value)), "body"
+            )
+            score += max(body_score, 1)
+            notes += body_notes or ["body: same keys, different JSON types"]
+        else:
+            score += 3
+            notes.append(
+                f"body: {live.body.summary(80)} here, {recorded.body.summary(80)} recorded"
+            )
+    return score, notes
+
+
+def _group(pairs: Sequence[Tuple[str, str]]) -> Dict[str, Any]:
+    grouped: Dict[str, List[str]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return {key: values[0] if len(values) == 1 else values for key, values in grouped.items()}
+
+
+def _leaves(value: Any, prefix: str = "") -> Iterator[Tuple[str, Any]]:
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            yield from _leaves(item, f"{prefix}.{key}" if prefix else str(key))
+    else:
+        yield prefix, value
+
+
+def _compare_maps(here: Dict[str, Any], there: Dict[str, Any], what: str) -> Tuple[int, List[str]]:
+    only_here = sorted(set(here) - set(there))
+    only_there = sorted(set(there) - set(here))
+    changed = [key for key in sorted(set(here) & set(there)) if here[key] != there[key]]
+    notes = []
+    if only_here:
+        notes.append(f"{what} keys only here: {_names(only_here)}")
+    if only_there:
+        notes.append(f"{what} keys only recorded: {_names(only_there)}")
+    notes += [
+        f"{what} {key}: {_short(here[key])} here, {_short(there[key])} recorded"
+        for key in changed[:5]
+    ]
+    if len(changed) > 5:
+        notes.append(f"{what}: {len(changed) - 5} more differing keys")
+    return len(only_here) + len(only_there) + len(changed), notes
+
+
+def _names(keys: List[str], limit: int = 8) -> str:
+    shown = ", ".join(keys[:limit])
+    return shown + (f" (+{len(keys) - limit} more)" if len(keys) > limit else "")
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- leaks --------------------------------------------------------------------------
+
+
+def find_leaks(rendered: RenderedFixture, redactor: Redactor) -> List[Tuple[str, str]]:
+    """``(where, label)`` for every registered secret or identifier still present.
+
+    Every value of every interaction is searched (body keys too), as parsed
+    strings so that JSON escaping cannot hide a value, plus the raw bytes of
+    side files. Our own field and header names are not searched: a four-letter
+    password such as "path" would otherwise refuse every fixture.
+    """
+    markers = {REDACTED, *(f"<{label}>" for _, label in redactor.secret_values())}
+    markers.update(placeholder for _, placeholder in redactor.identifier_values())
+    ordered = sorted(markers, key=len, reverse=True)
+    found: List[Tuple[str, str]] = []
+    for index, document in enumerate(rendered.documents):
+        labels: List[str] = []
+        for part in document.values():
+            for name, value in part.items():
+                for text in _values(value, with_keys=name == "json"):
+                    for label in _labels_in(text, ordered, redactor):
+                        if label not in labels:
+                            labels.append(label)
+        found += [(f"interaction {index}", label) for label in labels]
+    for name, data in sorted(rendered.side_files.items()):
+        found += [(f"side file {name}", label) for label in _labels_in_bytes(data, redactor)]
+    return found
+
+
+def _labels_in(text: str, markers: List[str], redactor: Redactor) -> List[str]:
+    # Markers go first, so that a short secret inside "<token>" is no false alarm.
+    for marker in markers:
+        if marker in text:
+            text = text.replace(marker, "\0")
+    labels = redactor.find_secrets(text)
+    labels += [
+        _identifier_label(placeholder)
+        for value, placeholder in redactor.identifier_values()
+        if value in text
+    ]
+    return labels
+
+
+def _labels_in_bytes(data: bytes, redactor: Redactor) -> List[str]:
+    labels = [
+        label
+        for value, label in redactor.secret_values()
+        if len(value) >= 4 and value.encode("utf-8") in data
+    ]
+    labels += [
+        _identifier_label(placeholder)
+        for value, placeholder in redactor.identifier_values()
+        if value.encode("utf-8") in data
+    ]
+    return labels
+
+
+def _values(value: Any, *, with_keys: bool) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield json.dumps(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if with_keys:
+                yield str(key)
+            yield from _values(item, with_keys=with_keys)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _values(item, with_keys=with_keys)
+
+
+def _identifier_label(placeholder: str) -> str:
+    return placeholder.strip("{}<>").replace("_", " ") or "identifier"

@@ -1,0 +1,231 @@
+"""Record real traffic once, replay it forever: ``RecordingTransport`` and ``FixtureTransport``.
+
+::
+
+    from modelarts.session import Session
+    from modelarts.transport import FixtureTransport, RecordingTransport, Urllib3Transport
+
+    # once: talks to the cloud and writes fixtures/list_versions.json (secrets scrubbed)
+    with RecordingTransport(Urllib3Transport(), "fixtures/list_versions.json") as recorder:
+        Session(transport=recorder).close()
+
+    # forever after: no network, no credentials, any account
+    session = Session(transport=FixtureTransport("fixtures/list_versions.json"))
+
+Both sides normalise a request the same way (``_replay``), so the recorder's
+redaction never breaks a match. The file format lives in ``fixture_format``.
+
+Write policy: the recorder writes the whole file once, atomically (temp file in
+the same directory, then ``os.replace``), when it is closed. It does not flush
+after every interaction: a run that dies half-way then leaves the previous
+fixture (or none) rather than half a scenario, so ``once`` records again
+instead of replaying a truncated story; and closing costs one write, not one
+per request.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import List, Tuple, Union
+
+from .. import __version__
+from ..errors import FixtureError, SecretInFixtureError
+from ..redaction import Redactor
+from ._replay import (
+    RECORD_HINT,
+    Replayer,
+    Scrubber,
+    find_leaks,
+    normalise_request,
+    normalise_response,
+)
+from .base import Request, Response, Transport
+from .fixture_format import Fixture, Interaction, load_fixture, render_fixture, write_rendered
+from .record_modes import RecordMode
+
+__all__ = ["FixtureTransport", "RecordingTransport"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+_REPLAY_ONLY_HINT = (
+    RECORD_HINT.replace("to record it", "to record it (this transport only replays)")
+)
+
+
+class FixtureTransport(Transport):
+    """Answers requests from a fixture file; never touches the network.
+
+    Requests match on method, path, query and body (see ``_replay``); identical
+    requests get their answers in recorded order, and once those are used up a
+    repeat raises ``UnmatchedRequestError``, unless ``allow_repeats=True``, which
+    keeps returning the last answer. Safe to share between threads.
+    """
+
+    requires_credentials = False
+
+    def __init__(self, path: PathLike, *, allow_repeats: bool = False) -> None:
+        self.path = Path(path)
+        if not self.path.exists():
+            raise FixtureError(
+                f"fixture file {self.path} does not exist; record it with "
+                f"RecordingTransport(inner, {str(self.path)!r}, mode='once') "
+                "or MODELARTS_RECORD_MODE=once (pytest: --modelarts-record-mode=once)"
+            )
+        self.fixture: Fixture = load_fixture(self.path)
+        self._replayer = Replayer(self.fixture.interactions, self.path, allow_repeats=allow_repeats)
+        self._scrubber = Scrubber()
+
+    def attach_redactor(self, redactor: Redactor) -> None:
+        self._scrubber.attach(redactor)
+
+    def send(self, request: Request) -> Response:
+        redactor = self._scrubber.snapshot()
+        stored = normalise_request(request, redactor)
+        take = self._replayer.take(stored)
+        if take.interaction is None:
+            raise self._replayer.unmatched(stored, take, redactor, _REPLAY_ONLY_HINT)
+        return take.interaction.response.to_response(request)
+
+    def unplayed(self) -> List[int]:
+        """Indexes of the recorded interactions not replayed yet."""
+        return self._replayer.unplayed()
+
+    def __enter__(self) -> "FixtureTransport":
+        return self
+
+    def __repr__(self) -> str:
+        return f"<FixtureTransport {str(self.path)!r}>"
+
+
+class RecordingTransport(Transport):
+    """Forwards to ``inner`` and records what it saw, or replays, as ``mode`` says.
+
+    Modes (``RecordMode`` or its value, e.g. ``"new_episodes"``):
+
+    - ``none``: replay only; the file must exist.
+    - ``once`` (default): record everything when the file does not exist,
+      otherwise replay only, like ``none``.
+    - ``new_episodes``: replay what matches; forward the rest and append it.
+    - ``all``: ignore the old file; forward and record everything.
+
+    Everything is redacted before it reaches the disk: secret headers are
+    dropped, IAM bodies lose passwords and account ids, every string loses the
+    values the attached redactors know, and the project id becomes
+    ``{project_id}``. If a registered secret would still be written (inside a
+    binary body, say), ``close()`` raises ``SecretInFixtureError`` and writes
+    nothing. ``close()`` also closes ``inner``.
+    """
+
+    def __init__(
+        self,
+        inner: Transport,
+        path: PathLike,
+        mode: Union[RecordMode, str] = RecordMode.ONCE,
+        *,
+        allow_repeats: bool = False,
+    ) -> None:
+        self.inner = inner
+        self.path = Path(path)
+        self.mode = RecordMode.parse(mode)
+        self._existed = self.path.exists()
+        if self.mode is RecordMode.NONE and not self._existed:
+            raise FixtureError(
+                f"fixture file {self.path} does not exist and record mode 'none' only replays; "
+                "record it with mode 'once' (MODELARTS_RECORD_MODE=once, "
+                "pytest: --modelarts-record-mode=once)"
+            )
+        self._old: Tuple[Interaction, ...] = ()
+        if self.mode is not RecordMode.ALL and self._existed:
+            self._old = load_fixture(self.path).interactions
+        self._replays = self.mode in (RecordMode.NONE, RecordMode.NEW_EPISODES) or (
+            self.mode is RecordMode.ONCE and self._existed
+        )
+        self._records = not (self.mode is RecordMode.NONE or (
+            self.mode is RecordMode.ONCE and self._existed
+        ))
+        #: True only when requests may reach ``inner`` (and so need real credentials).
+        self.requires_credentials = self._records
+        self._replayer = Replayer(self._old, self.path, allow_repeats=allow_repeats)
+        self._scrubber = Scrubber()
+        self._lock = threading.Lock()
+        self._new: List[Tuple[Request, Response]] = []
+        self._closed = False
+
+    @property
+    def recording(self) -> bool:
+        """Whether unmatched requests go to ``inner`` and get recorded."""
+        return self._records
+
+    def attach_redactor(self, redactor: Redactor) -> None:
+        self._scrubber.attach(redactor)
+        self.inner.attach_redactor(redactor)
+
+    def send(self, request: Request) -> Response:
+        if self._closed:
+            raise FixtureError(f"{self!r} is closed; its fixture has been written")
+        if self._replays:
+            redactor = self._scrubber.snapshot()
+            stored = normalise_request(request, redactor)
+            take = self._replayer.take(stored)
+            if take.interaction is not None:
+                return take.interaction.response.to_response(request)
+            if not self._records:
+                raise self._replayer.unmatched(stored, take, redactor)
+        response = self.inner.send(request)
+        if response.request is None:
+            response = Response(response.status, response.headers, response.body, request=request)
+        with self._lock:
+            self._new.append((request, response))
+        return response
+
+    def close(self) -> None:
+        """Write the fixture (when this run recorded), then close ``inner``. Idempotent."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            new = list(self._new)
+            self._new.clear()
+        try:
+            if self._records and (new or not self._existed or self.mode is RecordMode.ALL):
+                self._write(new)
+        finally:
+            self.inner.close()
+
+    def _write(self, new: List[Tuple[Request, Response]]) -> None:
+        # Redact with what the sessions know *now*: a token or id learnt after a
+        # request went out is still scrubbed from it.
+        redactor = self._scrubber.snapshot()
+        recorded = tuple(
+            Interaction(
+                normalise_request(request, redactor),
+                normalise_response(response, request, redactor),
+            )
+            for request, response in new
+        )
+        fixture = Fixture(
+            interactions=self._old + recorded,
+            sdk_version=__version__,
+            recorded_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        )
+        rendered = render_fixture(fixture, self.path)
+        leaks = find_leaks(rendered, redactor)
+        if leaks:
+            places = "; ".join(f"{where} still contains the {label}" for where, label in leaks)
+            raise SecretInFixtureError(
+                f"refusing to write {self.path}: {places}. Nothing was written. "
+                "Secrets inside binary bodies or unusual places cannot be scrubbed; "
+                "record a scenario that does not return them"
+            )
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_rendered(rendered, self.path)
+
+    def __enter__(self) -> "RecordingTransport":
+        return self
+
+    def __repr__(self) -> str:
+        return f"<RecordingTransport {str(self.path)!r} mode={self.mode.value}>"
+
