@@ -1,0 +1,145 @@
+"""The table ``get_job_version_object_list(is_show=True)`` prints.
+
+::
+
+  from modelarts.display import print_versions_table
+  print_versions_table(jobs)
+
+  VERSION  VERSION ID  STATUS   ENGINE               CREATED              DURATION  SPEC
+  V0004    10          RUNNING  PyTorch PyTorch-1.8  2018-04-20 02:06:30  0:08:52   spec 2
+
+Pure functions of ``TrainingJob`` attributes, all of which a list-versions page
+already holds (never a request per row). Columns are as wide as their widest
+cell; a cell longer than ``MAX_CELL_WIDTH`` columns is cut with ``…``; a
+missing value shows as ``-``. Times are UTC.
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from datetime import datetime, timedelta, timezone
+from itertools import chain
+from typing import TYPE_CHECKING, Iterable, List, Optional, Sequence, TextIO
+
+if TYPE_CHECKING:
+    from .training_job import TrainingJob
+
+__all__ = [
+    "COLUMNS",
+    "MAX_CELL_WIDTH",
+    "format_duration",
+    "format_time",
+    "print_versions_table",
+    "render_versions_table",
+]
+
+COLUMNS = ("VERSION", "VERSION ID", "STATUS", "ENGINE", "CREATED", "DURATION", "SPEC")
+MAX_CELL_WIDTH = 40
+_GAP = "  "
+_MISSING = "-"
+_ELLIPSIS = "…"
+
+
+def format_duration(value: Optional[timedelta]) -> str:
+    """``h:mm:ss`` (hours may pass 24; milliseconds dropped); ``-`` when unknown."""
+    if value is None:
+        return _MISSING
+    seconds = value.days * 86400 + value.seconds  # floor, also below zero
+    sign = "-" if seconds < 0 else ""
+    minutes, second = divmod(abs(seconds), 60)
+    hours, minute = divmod(minutes, 60)
+    return "%s%d:%02d:%02d" % (sign, hours, minute, second)  # noqa: UP031 (faster here)
+
+
+def format_time(value: Optional[datetime]) -> str:
+    """``YYYY-MM-DD HH:MM:SS`` in UTC (naive times are taken as UTC); ``-`` when unknown."""
+    if value is None:
+        return _MISSING
+    if value.tzinfo is not None and value.tzinfo is not timezone.utc:
+        value = value.astimezone(timezone.utc)
+    return value.isoformat(" ", "seconds")[:19]
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    return sum(_char_width(char) for char in text)
+
+
+def _cell(value: Optional[str]) -> str:
+    """One printable line, at most ``MAX_CELL_WIDTH`` columns wide."""
+    if not value:
+        return _MISSING
+    if value.isascii() and value.isprintable() and len(value) <= MAX_CELL_WIDTH:
+        return value  # the common case, decided in C
+    if not value.isprintable():  # a newline or tab in a name must not break the row
+        value = "".join(char if char.isprintable() else " " for char in value)
+    if _width(value) <= MAX_CELL_WIDTH:
+        return value
+    kept: List[str] = []
+    used = 0
+    for char in value:
+        used += _char_width(char)
+        if used > MAX_CELL_WIDTH - 1:
+            break
+        kept.append(char)
+    return "".join(kept) + _ELLIPSIS
+
+
+def _engine(job: TrainingJob) -> Optional[str]:
+    parts = [part for part in (job.engine_name, job.engine_version) if part]
+    return " ".join(parts) or None
+
+
+def _spec(job: TrainingJob) -> Optional[str]:
+    if job.spec_code:
+        return job.spec_code
+    if job.flavor_code:
+        return job.flavor_code
+    return None if job.spec_id is None else f"spec {job.spec_id}"
+
+
+def _row(job: TrainingJob) -> Sequence[str]:
+    return (
+        _cell(job.version_name),
+        job.version_id or _MISSING,  # digits
+        job.status.name,  # an identifier
+        _cell(_engine(job)),
+        format_time(job.create_time),
+        format_duration(job.duration),
+        _cell(_spec(job)),
+    )
+
+
+def render_versions_table(jobs: Iterable[TrainingJob]) -> str:
+    """The table as text, one line per version (header first), no trailing newline."""
+    rows = [COLUMNS, *(_row(job) for job in jobs)]
+    if all(map(str.isascii, chain.from_iterable(rows))):
+        # One character per column: str.format pads in C (5,000 rows stay ~10 ms).
+        widths = [max(map(len, column)) for column in zip(*rows)]
+        line = _GAP.join(f"{{:<{width}}}" for width in widths[:-1]) + _GAP + "{}"
+        return "\n".join([line.format(*row) for row in rows])
+    widths = [max(map(_width, column)) for column in zip(*rows)]
+    last = len(COLUMNS) - 1
+    lines = []
+    for row in rows:
+        padded = [
+            cell if column == last else cell + " " * (widths[column] - _width(cell))
+            for column, cell in enumerate(row)
+        ]
+        lines.append(_GAP.join(padded))
+    return "\n".join(lines)
+
+
+def print_versions_table(jobs: Iterable[TrainingJob], file: Optional[TextIO] = None) -> None:
+    """Write ``render_versions_table(jobs)`` and a newline to ``file`` (default stdout)."""
+    out = sys.stdout if file is None else file
+    out.write(render_versions_table(jobs) + "\n")
