@@ -2,15 +2,17 @@
 
 ::
 
+    from modelarts.estimator import Estimator
     from modelarts.session import Session
     from modelarts.transport import FixtureTransport, RecordingTransport, Urllib3Transport
 
-    # once: talks to the cloud and writes fixtures/list_versions.json (secrets scrubbed)
-    with RecordingTransport(Urllib3Transport(), "fixtures/list_versions.json") as recorder:
-        Session(transport=recorder).close()
+    # Once, with real credentials: the file is written (secrets scrubbed) on close.
+    with Session(transport=RecordingTransport(Urllib3Transport(), "fixtures/versions.json")) as s:
+        Estimator(s, job_id="182626").get_job_version_object_list(is_show=False)
 
-    # forever after: no network, no credentials, any account
-    session = Session(transport=FixtureTransport("fixtures/list_versions.json"))
+    # Forever after: no network, no credentials, any account.
+    with Session(transport=FixtureTransport("fixtures/versions.json")) as s:
+        Estimator(s, job_id="182626").get_job_version_object_list(is_show=False)
 
 Both sides normalise a request the same way (``_replay``), so the recorder's
 redaction never breaks a match. The file format lives in ``fixture_format``.
@@ -25,25 +27,32 @@ per request.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
 from pathlib import Path
-from typing import List, Tuple, Union
+from typing import Any, Iterator, List, Tuple, Union
 
 from .. import __version__
 from ..errors import FixtureError, SecretInFixtureError
-from ..redaction import Redactor
+from ..redaction import REDACTED, Redactor
 from ._replay import (
     RECORD_HINT,
     Replayer,
     Scrubber,
-    find_leaks,
     normalise_request,
     normalise_response,
 )
 from .base import Request, Response, Transport
-from .fixture_format import Fixture, Interaction, load_fixture, render_fixture, write_rendered
+from .fixture_format import (
+    Fixture,
+    Interaction,
+    RenderedFixture,
+    load_fixture,
+    render_fixture,
+    write_rendered,
+)
 from .record_modes import RecordMode
 
 __all__ = ["FixtureTransport", "RecordingTransport"]
@@ -212,7 +221,7 @@ class RecordingTransport(Transport):
             recorded_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         )
         rendered = render_fixture(fixture, self.path)
-        leaks = find_leaks(rendered, redactor)
+        leaks = _find_leaks(rendered, redactor)
         if leaks:
             places = "; ".join(f"{where} still contains the {label}" for where, label in leaks)
             raise SecretInFixtureError(
@@ -229,3 +238,78 @@ class RecordingTransport(Transport):
     def __repr__(self) -> str:
         return f"<RecordingTransport {str(self.path)!r} mode={self.mode.value}>"
 
+
+# -- leaks --------------------------------------------------------------------------
+
+
+def _find_leaks(rendered: RenderedFixture, redactor: Redactor) -> List[Tuple[str, str]]:
+    """``(where, label)`` for every registered secret or identifier still present.
+
+    Every value of every interaction is searched (body keys too), as parsed
+    strings so that JSON escaping cannot hide a value, plus the raw bytes of
+    side files. Our own field and header names are not searched: a four-letter
+    password such as "path" would otherwise refuse every fixture.
+    """
+    markers = {REDACTED, *(f"<{label}>" for _, label in redactor.secret_values())}
+    markers.update(placeholder for _, placeholder in redactor.identifier_values())
+    ordered = sorted(markers, key=len, reverse=True)
+    found: List[Tuple[str, str]] = []
+    for index, document in enumerate(rendered.documents):
+        labels: List[str] = []
+        for part in document.values():
+            for name, value in part.items():
+                for text in _values(value, with_keys=name == "json"):
+                    for label in _labels_in(text, ordered, redactor):
+                        if label not in labels:
+                            labels.append(label)
+        found += [(f"interaction {index}", label) for label in labels]
+    for name, data in sorted(rendered.side_files.items()):
+        found += [(f"side file {name}", label) for label in _labels_in_bytes(data, redactor)]
+    return found
+
+
+def _labels_in(text: str, markers: List[str], redactor: Redactor) -> List[str]:
+    # Markers go first, so that a short secret inside "<token>" is no false alarm.
+    for marker in markers:
+        if marker in text:
+            text = text.replace(marker, "\0")
+    labels = redactor.find_secrets(text)
+    labels += [
+        _identifier_label(placeholder)
+        for value, placeholder in redactor.identifier_values()
+        if value in text
+    ]
+    return labels
+
+
+def _labels_in_bytes(data: bytes, redactor: Redactor) -> List[str]:
+    labels = [
+        label
+        for value, label in redactor.secret_values()
+        if len(value) >= 4 and value.encode("utf-8") in data
+    ]
+    labels += [
+        _identifier_label(placeholder)
+        for value, placeholder in redactor.identifier_values()
+        if value.encode("utf-8") in data
+    ]
+    return labels
+
+
+def _values(value: Any, *, with_keys: bool) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield json.dumps(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if with_keys:
+                yield str(key)
+            yield from _values(item, with_keys=with_keys)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _values(item, with_keys=with_keys)
+
+
+def _identifier_label(placeholder: str) -> str:
+    return placeholder.strip("{}<>").replace("_", " ") or "identifier"

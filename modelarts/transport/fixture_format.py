@@ -1,12 +1,13 @@
 """The fixture file: one JSON document per scenario, reviewed in diffs like code.
 
-::
+Exactly as written (keys sorted, two-space indent, one value per line, so that
+changing one field changes one line of the diff; short lists of scalars such
+as a query pair stay on one line; UTF-8, not ``\\u`` escapes; a final newline)::
 
     {
       "interactions": [
         {
           "request": {
-            "headers": {"content-type": "application/json"},
             "method": "GET",
             "path": "/v1/{project_id}/training-jobs/182626/versions",
             "query": [
@@ -15,8 +16,20 @@
             ]
           },
           "response": {
-            "headers": {"content-type": "application/json", "x-request-id": "r-1"},
-            "json": {"is_success": true, "versions": []},
+            "headers": {
+              "content-type": "application/json",
+              "x-request-id": "r-1"
+            },
+            "json": {
+              "is_success": true,
+              "version_count": 1,
+              "versions": [
+                {
+                  "status": 8,
+                  "version_id": 2
+                }
+              ]
+            },
             "status": 200
           }
         }
@@ -26,12 +39,15 @@
       "sdk_version": "0.1.0"
     }
 
-(shown condensed; the writer puts one value per line, so changing one field
-changes one line of the diff). A body is stored under exactly one of ``json``
-(parsed JSON, re-serialised compactly on replay), ``text`` (UTF-8 text, replayed
-byte for byte) or ``file`` (binary, in a side file ``<stem>.<index>.<sha>.bin``
-next to the fixture; content-addressed names let the main file be the single
-atomic commit point). No key means an empty body. Header names are lower case.
+``request``: ``method``, ``path`` (percent-decoded, project id as
+``{project_id}``), optional ``query`` (sorted ``[key, value]`` pairs) and
+``headers``; ``response``: ``status`` and optional ``headers``. Header names are
+lower case. A body is stored under exactly one of ``json`` (parsed JSON,
+re-serialised compactly on replay), ``text`` (UTF-8 text, replayed byte for
+byte) or ``file`` (binary, in a side file ``<stem>.<index>.<sha256:12>.bin``
+next to the fixture; ``.request.`` before the hash for a request body).
+Content-addressed names make the main file the single atomic commit point.
+No body key means an empty body.
 """
 
 from __future__ import annotations
@@ -39,19 +55,27 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import math
 import os
 import re
 import stat
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Optional, Tuple, Union
 
 from .. import __version__
 from ..errors import FixtureError, FixtureFormatError
-from .base import Request, Response
+from ._fixture_model import (
+    EMPTY_BODY,
+    Body,
+    Fixture,
+    Interaction,
+    StoredRequest,
+    StoredResponse,
+    body_from_bytes,
+    reject_constant,
+)
 
 __all__ = [
     "FORMAT_VERSION",
@@ -76,171 +100,6 @@ PathLike = Union[str, "os.PathLike[str]"]
 _INLINE_LIST_WIDTH = 72
 # A temp file this old belongs to a writer that died (a write takes milliseconds).
 _STALE_TEMP_SECONDS = 60.0
-_TEXTUAL_MARKERS = ("json", "xml", "javascript", "x-www-form-urlencoded", "charset=")
-
-
-class _Invalid:
-    """Marks bytes that are not strict JSON."""
-
-
-_INVALID = _Invalid()
-
-
-@dataclass(frozen=True)
-class Body:
-    """A body as stored: ``kind`` is ``empty``, ``json``, ``text`` or ``binary``."""
-
-    kind: str = "empty"
-    value: Any = None
-
-    def to_bytes(self) -> bytes:
-        """The bytes a replayed response carries."""
-        if self.kind == "json":
-            return _compact_json(self.value).encode("utf-8")
-        if self.kind == "text":
-            return str(self.value).encode("utf-8")
-        if self.kind == "binary":
-            return bytes(self.value)
-        return b""
-
-    def match_key(self) -> str:
-        """Equal for equal content: JSON compared parsed, so key order and spacing don't matter."""
-        if self.kind == "json":
-            return "json:" + json.dumps(self.value, sort_keys=True, separators=(",", ":"))
-        if self.kind == "text":
-            return "text:" + str(self.value)
-        if self.kind == "binary":
-            return "binary:" + hashlib.sha256(bytes(self.value)).hexdigest()
-        return ""
-
-    def summary(self, limit: int = 200) -> str:
-        """A one-line description for error messages."""
-        if self.kind == "json":
-            text = _compact_json(self.value)
-        elif self.kind == "text":
-            text = repr(str(self.value))
-        elif self.kind == "binary":
-            return f"<{len(self.value)} bytes of binary>"
-        else:
-            return "(empty)"
-        return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-EMPTY_BODY = Body()
-
-
-@dataclass(frozen=True)
-class StoredRequest:
-    """A request as the fixture keeps it: normalised, redacted, host-free."""
-
-    method: str
-    path: str
-    query: Tuple[Tuple[str, str], ...] = ()
-    headers: Mapping[str, str] = field(default_factory=dict)
-    body: Body = EMPTY_BODY
-
-    def target(self) -> str:
-        """``path?k=v&...``, readable (not percent-encoded)."""
-        if not self.query:
-            return self.path
-        return self.path + "?" + "&".join(f"{k}={v}" for k, v in self.query)
-
-
-@dataclass(frozen=True)
-class StoredResponse:
-    """A response as the fixture keeps it."""
-
-    status: int
-    headers: Mapping[str, str] = field(default_factory=dict)
-    body: Body = EMPTY_BODY
-
-    def to_response(self, request: Optional[Request] = None) -> Response:
-        """A fresh ``Response`` answering ``request``."""
-        return Response(self.status, dict(self.headers), self.body.to_bytes(), request=request)
-
-
-@dataclass(frozen=True)
-class Interaction:
-    """One request and the response it got."""
-
-    request: StoredRequest
-    response: StoredResponse
-
-
-@dataclass(frozen=True)
-class Fixture:
-    """A whole fixture file."""
-
-    interactions: Tuple[Interaction, ...] = ()
-    sdk_version: str = __version__
-    recorded_at: str = ""
-
-
-# -- bodies ---------------------------------------------------------------------
-
-
-def body_from_bytes(data: bytes, content_type: str, *, any_json: bool = False) -> Body:
-    """Classify a body for storage.
-
-    JSON when the Content-Type says so (or, with ``any_json``, whenever the
-    bytes parse: requests are matched, never replayed) and the bytes are strict
-    JSON; text when the type is textual and the bytes are UTF-8; binary
-    otherwise. A JSON-typed body that does not parse (a truncated answer) is
-    kept as text, byte for byte.
-    """
-    if not data:
-        return EMPTY_BODY
-    lowered = content_type.lower()
-    looks_structured = not lowered and data.lstrip()[:1] in (b"{", b"[")
-    if any_json or "json" in lowered or looks_structured:
-        parsed = _strict_json(data)
-        if not isinstance(parsed, _Invalid):
-            return Body("json", parsed)
-    if not lowered or lowered.startswith("text/") or any(m in lowered for m in _TEXTUAL_MARKERS):
-        try:
-            return Body("text", data.decode("utf-8"))
-        except UnicodeDecodeError:
-            pass
-    return Body("binary", bytes(data))
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _unique_object(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        raise ValueError("duplicate key")  # storing it parsed would lose one value
-    return result
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError("number out of range")
-    return value
-
-
-def _strict_json(data: bytes) -> Any:
-    try:
-        return json.loads(
-            data.decode("utf-8"),
-            parse_constant=_reject_constant,
-            object_pairs_hook=_unique_object,
-            parse_float=_finite_float,
-        )
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return _INVALID
-
-
-def _compact_json(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate from a "\udxxx" escape
-        text = json.dumps(value, separators=(",", ":"))
-    return text
 
 
 # -- writing --------------------------------------------------------------------
@@ -414,7 +273,7 @@ def load_fixture(path: PathLike) -> Fixture:
     except UnicodeDecodeError as exc:
         raise FixtureFormatError(f"{target}: not UTF-8 (byte {exc.start})") from None
     try:
-        document = json.loads(text, parse_constant=_reject_constant)
+        document = json.loads(text, parse_constant=reject_constant)
     except ValueError as exc:
         where = ""
         if isinstance(exc, json.JSONDecodeError):

@@ -1,0 +1,194 @@
+"""The values a fixture holds: stored requests, responses and bodies (no I/O).
+
+``fixture_format`` reads and writes them; ``_replay`` builds them from live
+traffic. Bodies are classified once, here, so recording and replay agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from .. import __version__
+from .base import Request, Response
+
+__all__ = [
+    "EMPTY_BODY",
+    "Body",
+    "Fixture",
+    "Interaction",
+    "StoredRequest",
+    "StoredResponse",
+    "body_from_bytes",
+    "compact_json",
+    "reject_constant",
+]
+
+_TEXTUAL_MARKERS = ("json", "xml", "javascript", "x-www-form-urlencoded", "charset=")
+
+
+class _Invalid:
+    """Marks bytes that are not strict JSON."""
+
+
+_INVALID = _Invalid()
+
+
+@dataclass(frozen=True)
+class Body:
+    """A body as stored: ``kind`` is ``empty``, ``json``, ``text`` or ``binary``."""
+
+    kind: str = "empty"
+    value: Any = None
+
+    def to_bytes(self) -> bytes:
+        """The bytes a replayed response carries."""
+        if self.kind == "json":
+            return compact_json(self.value).encode("utf-8")
+        if self.kind == "text":
+            return str(self.value).encode("utf-8")
+        if self.kind == "binary":
+            return bytes(self.value)
+        return b""
+
+    def match_key(self) -> str:
+        """Equal for equal content: JSON compared parsed, so key order and spacing don't matter."""
+        if self.kind == "json":
+            return "json:" + json.dumps(self.value, sort_keys=True, separators=(",", ":"))
+        if self.kind == "text":
+            return "text:" + str(self.value)
+        if self.kind == "binary":
+            return "binary:" + hashlib.sha256(bytes(self.value)).hexdigest()
+        return ""
+
+    def summary(self, limit: int = 200) -> str:
+        """A one-line description for error messages."""
+        if self.kind == "json":
+            text = compact_json(self.value)
+        elif self.kind == "text":
+            text = repr(str(self.value))
+        elif self.kind == "binary":
+            return f"<{len(self.value)} bytes of binary>"
+        else:
+            return "(empty)"
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+EMPTY_BODY = Body()
+
+
+@dataclass(frozen=True)
+class StoredRequest:
+    """A request as the fixture keeps it: normalised, redacted, host-free."""
+
+    method: str
+    path: str
+    query: Tuple[Tuple[str, str], ...] = ()
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: Body = EMPTY_BODY
+
+    def target(self) -> str:
+        """``path?k=v&...``, readable (not percent-encoded)."""
+        if not self.query:
+            return self.path
+        return self.path + "?" + "&".join(f"{k}={v}" for k, v in self.query)
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    """A response as the fixture keeps it."""
+
+    status: int
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: Body = EMPTY_BODY
+
+    def to_response(self, request: Optional[Request] = None) -> Response:
+        """A fresh ``Response`` answering ``request``."""
+        return Response(self.status, dict(self.headers), self.body.to_bytes(), request=request)
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One request and the response it got."""
+
+    request: StoredRequest
+    response: StoredResponse
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """A whole fixture file."""
+
+    interactions: Tuple[Interaction, ...] = ()
+    sdk_version: str = __version__
+    recorded_at: str = ""
+
+
+# -- classification -------------------------------------------------------------
+
+
+def body_from_bytes(data: bytes, content_type: str, *, any_json: bool = False) -> Body:
+    """Classify a body for storage.
+
+    JSON when the Content-Type says so (or, with ``any_json``, whenever the
+    bytes parse: requests are matched, never replayed) and the bytes are strict
+    JSON; text when the type is textual and the bytes are UTF-8; binary
+    otherwise. A JSON-typed body that does not parse (a truncated answer) is
+    kept as text, byte for byte.
+    """
+    if not data:
+        return EMPTY_BODY
+    lowered = content_type.lower()
+    looks_structured = not lowered and data.lstrip()[:1] in (b"{", b"[")
+    if any_json or "json" in lowered or looks_structured:
+        parsed = _strict_json(data)
+        if not isinstance(parsed, _Invalid):
+            return Body("json", parsed)
+    if not lowered or lowered.startswith("text/") or any(m in lowered for m in _TEXTUAL_MARKERS):
+        try:
+            return Body("text", data.decode("utf-8"))
+        except UnicodeDecodeError:
+            pass
+    return Body("binary", bytes(data))
+
+
+def reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _unique_object(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise ValueError("duplicate key")  # storing it parsed would lose one value
+    return result
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("number out of range")
+    return value
+
+
+def _strict_json(data: bytes) -> Any:
+    try:
+        return json.loads(
+            data.decode("utf-8"),
+            parse_constant=reject_constant,
+            object_pairs_hook=_unique_object,
+            parse_float=_finite_float,
+        )
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return _INVALID
+
+
+def compact_json(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a "\udxxx" escape
+        text = json.dumps(value, separators=(",", ":"))
+    return text
