@@ -183,6 +183,18 @@ def test_new_episodes_replays_matches_and_appends_the_rest(tmp_path: Path) -> No
     ]
 
 
+def test_new_episodes_with_allow_repeats_replays_the_last_instead_of_forwarding(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "jobs.json"
+    with RecordingTransport(jobs_cloud(), path) as first:
+        run(first, get("/v1/P1/training-jobs/1"))
+    cloud = jobs_cloud()
+    with RecordingTransport(cloud, path, "new_episodes", allow_repeats=True) as recorder:
+        run(recorder, *[get("/v1/P1/training-jobs/1")] * 3, get("/v1/P1/training-jobs/2"))
+    assert cloud.forwarded() == ["GET /v1/P1/training-jobs/2"]
+
+
 def test_new_episodes_without_news_leaves_the_file_alone(tmp_path: Path) -> None:
     path = tmp_path / "jobs.json"
     with RecordingTransport(jobs_cloud(), path) as first:
