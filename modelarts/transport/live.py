@@ -1,0 +1,631 @@
+"""``Urllib3Transport``: the SDK's real network transport, and its only urllib3 user.
+
+::
+
+    from modelarts.transport import Request, Urllib3Transport
+
+    with Urllib3Transport(timeout=(3.05, 30), verify="/etc/corp-ca.pem") as transport:
+        response = transport.send(Request("GET", "https://modelarts.example/v1/x"))
+
+Decisions a caller can rely on:
+
+* **Nothing is retried or redirected here.** The Session retries above the
+  transport and signs every attempt afresh; a 3xx comes back as a ``Response``.
+* **The URL goes out as written.** The request target (path and query) is
+  passed to urllib3 as it stands in ``request.url``; urllib3 leaves a valid
+  target alone (what the signer produces: RFC 3986 characters, upper-case
+  escapes such as ``%2F`` and ``%7E``). It would upper-case a lower-case escape
+  and percent-encode a character that may not appear on the request line (a
+  space becomes ``%20``), both of which keep the meaning; a ``%`` that does not
+  start an escape would change the meaning of the whole URL, so such a URL is
+  refused with ``InvalidArgumentError`` before anything is sent. Through an
+  ``http://`` forward proxy the absolute URL is sent, and urllib3 also removes
+  ``.``/``..`` path segments there.
+* **The body comes back as received.** ``Accept-Encoding`` is whatever the
+  request says; when it says nothing, ``identity`` goes on the wire, so servers
+  do not compress. A ``Content-Encoding`` the server uses anyway is left
+  undecoded, with the header kept, so what callers (and the recorder) see is
+  what was on the wire. A body shorter than its ``Content-Length`` is an error
+  (``ConnectionLostError``), never a silently short answer.
+* **Timeouts** default to 10 s to connect and 60 s to read (between bytes of
+  the response). Connecting takes milliseconds when the endpoint is reachable;
+  10 s still rides out a lost SYN or two (Linux resends after 1 s and 3 s)
+  without leaving a caller hanging for the OS default of two minutes.
+  ModelArts control-plane calls answer in seconds; a read that is silent for a
+  minute is stuck, and the Session's retry policy decides what comes next.
+* **Connections are pooled** per route: one ``urllib3.PoolManager`` for direct
+  connections and one ``ProxyManager`` per proxy URL, each keeping up to
+  ``pool_maxsize`` idle connections per host, shared by all threads.
+* **Proxies** come from ``proxies=`` when given (the environment is then not
+  read at all), else, with ``trust_env=True``, from the environment, read again
+  for every request (eight dictionary look-ups) so a changed variable takes
+  effect at once. The rules are in ``modelarts.transport.proxies``. Proxy
+  credentials travel only in the ``Proxy-Authorization`` header and never
+  appear in a repr or an error message.
+* **Closing** releases every pooled connection; ``close()`` may be called any
+  number of times. A closed transport refuses to send (``TransportError``):
+  silently reopening would hide a Session used after its ``with`` block.
+* **Errors**: only ``modelarts.errors`` exceptions leave ``send``, with the
+  urllib3 (or OS) exception as ``__cause__``. ``ConnectError`` and its
+  subclasses (``ConnectTimeout``, ``TLSError``, ``ProxyError``) mean the request
+  never left this process: the transport follows each attempt's progress and
+  reports a failure as ``ConnectError`` only while the connection was still
+  being opened. Once the request may have been written (a reused keep-alive
+  connection that turns out dead included), a failure is ``ReadTimeout``,
+  ``ConnectionLostError`` or, for a server rejecting the TLS handshake after it
+  finished on our side, ``TLSError``. A timeout while reaching a proxy (TCP or
+  its ``CONNECT`` answer) is a ``ConnectTimeout``, not a ``ProxyError``, so
+  timeouts are handled alike whatever the route. Invalid arguments and
+  settings raise ``ConfigurationError`` subclasses (also ``ValueError``).
+"""
+
+from __future__ import annotations
+
+import http.client
+import math
+import os
+import re
+import socket
+import ssl
+import threading
+from typing import Any, Dict, Mapping, Optional, Tuple, Union
+from urllib.parse import urlsplit
+
+import urllib3
+from urllib3 import exceptions as u3
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from .. import __version__
+from ..errors import (
+    ConfigurationError,
+    ConnectError,
+    ConnectionLostError,
+    ConnectTimeout,
+    InvalidArgumentError,
+    ProxyError,
+    ReadTimeout,
+    TLSError,
+    TransportError,
+)
+from .base import Headers, Request, Response, Transport
+from .proxies import (
+    PROXY_KEYS,
+    basic_proxy_authorization,
+    environment_proxies,
+    normalize_proxy_url,
+    redact_proxy_url,
+    select_proxy,
+    split_proxy_credentials,
+)
+
+__all__ = ["DEFAULT_TIMEOUT", "Urllib3Transport"]
+
+#: ``(connect, read)`` seconds used when no timeout is given (see the module docstring).
+DEFAULT_TIMEOUT: Tuple[float, float] = (10.0, 60.0)
+
+TimeoutInput = Union[None, float, Tuple[Optional[float], Optional[float]]]
+PathInput = Union[str, "os.PathLike[str]"]
+VerifyInput = Union[bool, PathInput]
+CertInput = Union[None, PathInput, Tuple[PathInput, PathInput]]
+
+_USER_AGENT = f"modelarts-python/{__version__}"
+# What urllib3 and the socket layer raise; everything else is a bug of ours.
+_LIBRARY_ERRORS = (u3.HTTPError, OSError, http.client.HTTPException)
+_TOKEN_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_BAD_ESCAPE_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+# -- argument checks --------------------------------------------------------------
+# The private helpers of this module are shared with requests_transport, which
+# is built on urllib3 too and must fail the same way.
+
+
+def _seconds(value: Any, what: str) -> Optional[float]:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigurationError(f"{what} must be a number of seconds, got {value!r}")
+    seconds = float(value)
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ConfigurationError(f"{what} must be a positive, finite number, got {value!r}")
+    return seconds
+
+
+def _timeout_pair(timeout: Any) -> Tuple[Optional[float], Optional[float]]:
+    """``(connect, read)`` from a timeout argument; ``None`` in the pair means no limit."""
+    if timeout is None:
+        return DEFAULT_TIMEOUT
+    if isinstance(timeout, (tuple, list)):
+        if len(timeout) != 2:
+            raise ConfigurationError(
+                f"timeout must be seconds or a (connect, read) pair, got {timeout!r}"
+            )
+        return _seconds(timeout[0], "connect timeout"), _seconds(timeout[1], "read timeout")
+    seconds = _seconds(timeout, "timeout")
+    return seconds, seconds
+
+
+def _existing_path(value: Any, what: str) -> str:
+    if not isinstance(value, (str, os.PathLike)):
+        raise ConfigurationError(f"{what} must be a path, got {value!r}")
+    path = os.fspath(value)
+    if not isinstance(path, str) or not path:
+        raise ConfigurationError(f"{what} must be a path, got {value!r}")
+    if not os.path.exists(path):
+        raise ConfigurationError(f"{what} {path!r} does not exist")
+    return path
+
+
+def _verify_setting(verify: Any) -> Union[bool, str]:
+    """``True``, ``False`` or the path of a CA bundle file or directory."""
+    if isinstance(verify, bool):
+        return verify
+    return _existing_path(verify, "verify (CA bundle)")
+
+
+def _cert_setting(cert: Any) -> Optional[Tuple[str, Optional[str]]]:
+    """``(certificate file, key file or None)``."""
+    if cert is None:
+        return None
+    if isinstance(cert, (tuple, list)):
+        if len(cert) != 2:
+            raise ConfigurationError(
+                f"cert must be a path or a (certificate, key) pair, got {cert!r}"
+            )
+        return (
+            _existing_path(cert[0], "client certificate"),
+            _existing_path(cert[1], "client key"),
+        )
+    return _existing_path(cert, "client certificate"), None
+
+
+def _check_request(request: Request) -> str:
+    """The request target, after refusing what urllib3 would send differently."""
+    if not _TOKEN_RE.match(request.method):
+        raise InvalidArgumentError(f"invalid HTTP method {request.method!r}")
+    scheme = request.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise InvalidArgumentError(f"unsupported URL scheme {scheme!r} in {request.url!r}")
+    try:
+        split = urlsplit(request.url)
+        host = split.hostname
+        split.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        host = None
+    if not host:
+        raise InvalidArgumentError(f"URL {request.url!r} has no valid host[:port]")
+    target = request.target
+    if _BAD_ESCAPE_RE.search(target):
+        raise InvalidArgumentError(
+            f"URL {request.url!r} has a '%' that does not start a %XX escape; "
+            "it would be re-encoded on the wire"
+        )
+    return target
+
+
+# -- knowing whether a request can have left ---------------------------------
+
+
+class _Attempt(threading.local):
+    """How far the current thread's request got; read when it fails.
+
+    ``connecting`` is true while a fresh connection is being opened (TCP,
+    proxy ``CONNECT``, TLS handshake); ``writing`` once the request started
+    going out on a connection. A failure while connecting, or before writing,
+    proves the server never saw the request.
+    """
+
+    connecting = False
+    writing = False
+
+    def reset(self) -> None:
+        self.connecting = False
+        self.writing = False
+
+    @property
+    def never_sent(self) -> bool:
+        return self.connecting or not self.writing
+
+
+_ATTEMPT = _Attempt()
+
+
+class _TrackedHTTPConnection(HTTPConnection):
+    def connect(self) -> None:
+        _ATTEMPT.connecting = True
+        super().connect()
+        _ATTEMPT.connecting = False
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _ATTEMPT.writing = True
+        super().request(*args, **kwargs)
+
+
+class _TrackedHTTPSConnection(HTTPSConnection):
+    def connect(self) -> None:
+        _ATTEMPT.connecting = True
+        super().connect()
+        _ATTEMPT.connecting = False
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _ATTEMPT.writing = True
+        super().request(*args, **kwargs)
+
+
+class _HTTPPool(HTTPConnectionPool):
+    ConnectionCls = _TrackedHTTPConnection
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _TrackedHTTPSConnection
+
+
+class _UnverifiedHTTPSPool(_HTTPSPool):
+    """For ``verify=False``: the user chose not to verify, so no warning per request.
+
+    urllib3 warns (``InsecureRequestWarning``) on every unverified request from
+    ``_validate_conn``; filtering warnings instead would change process-wide
+    state from many threads at once. This does what the parent does, minus the
+    warning.
+    """
+
+    def _validate_conn(self, conn: Any) -> None:
+        HTTPConnectionPool._validate_conn(self, conn)
+        if conn.is_closed:
+            conn.connect()
+
+
+# -- translating failures -------------------------------------------------------
+
+# TLS alerts a server sends only while handshaking (RFC 8446 6.2): with TLS 1.3
+# the client finishes first and meets a rejected client certificate on its first
+# read, after writing the request, yet the server never processed it.
+_HANDSHAKE_ALERTS = (
+    "ALERT_BAD_CERTIFICATE",
+    "ALERT_CERTIFICATE_EXPIRED",
+    "ALERT_CERTIFICATE_REQUIRED",
+    "ALERT_CERTIFICATE_REVOKED",
+    "ALERT_CERTIFICATE_UNKNOWN",
+    "ALERT_UNSUPPORTED_CERTIFICATE",
+    "ALERT_UNKNOWN_CA",
+    "ALERT_HANDSHAKE_FAILURE",
+    "ALERT_ACCESS_DENIED",
+)
+
+
+def _chain(exc: BaseException) -> "list[BaseException]":
+    """``exc`` and every exception it wraps (causes, contexts, wrapped errors)."""
+    seen: "list[BaseException]" = []
+    todo = [exc]
+    while todo:
+        current = todo.pop(0)
+        if any(current is known for known in seen):
+            continue
+        seen.append(current)
+        # The implicit context counts only where a traceback would show it.
+        context = None if current.__suppress_context__ else current.__context__
+        nested = [current.__cause__ or context]
+        nested += [getattr(current, name, None) for name in ("original_error", "reason")]
+        nested += [arg for arg in current.args if isinstance(arg, BaseException)]
+        todo += [item for item in nested if isinstance(item, BaseException)]
+    return seen
+
+
+def _reason(exc: BaseException) -> str:
+    """The innermost useful description (``[Errno 111] Connection refused``)."""
+    chain = _chain(exc)
+    for inner in reversed(chain):
+        if isinstance(inner, OSError) and str(inner):
+            return str(inner)
+    for inner in chain:
+        if inner.args and isinstance(inner.args[0], str) and inner.args[0]:
+            return inner.args[0]
+    return str(exc) or type(exc).__name__
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """Whether a timeout caused ``exc`` (urllib3's NewConnectionError is a
+    ConnectTimeoutError subclass for history's sake, but no timeout)."""
+    return any(
+        isinstance(inner, (socket.timeout, TimeoutError))
+        or (isinstance(inner, u3.TimeoutError) and not isinstance(inner, u3.NewConnectionError))
+        for inner in _chain(exc)
+    )
+
+
+def _handshake_rejected(exc: BaseException) -> bool:
+    for inner in _chain(exc):
+        if isinstance(inner, ssl.SSLCertVerificationError):
+            return True
+        if isinstance(inner, ssl.SSLError) and any(
+            (inner.reason or "").endswith(alert) for alert in _HANDSHAKE_ALERTS
+        ):
+            return True
+    return False
+
+
+def _translate(
+    exc: BaseException,
+    *,
+    never_sent: bool,
+    method: str,
+    url: str,
+    timeout: Tuple[Optional[float], Optional[float]],
+    proxy: Optional[str] = None,
+) -> TransportError:
+    """The ``modelarts.errors`` exception for a urllib3 or OS failure.
+
+    ``never_sent`` says whether the request provably never left (see
+    ``_Attempt``); ``proxy`` is the redacted proxy URL of the route, if any.
+    """
+    where = {"method": method, "url": url}
+    via = f" via proxy {proxy}" if proxy else ""
+    reason = _reason(exc)
+    if isinstance(exc, u3.ClosedPoolError):
+        return TransportError("the transport is closed", **where)
+    if never_sent:
+        if isinstance(exc, u3.ProxyError) or (proxy and isinstance(exc, u3.NewConnectionError)):
+            if _timed_out(exc):
+                return ConnectTimeout(
+                    f"timed out reaching proxy {proxy} (connect timeout {timeout[0]}s)", **where
+                )
+            return ProxyError(f"proxy {proxy} failed: {reason}", **where)
+        if isinstance(exc, u3.NameResolutionError):
+            return ConnectError(f"cannot resolve host{via}: {reason}", **where)
+        if isinstance(exc, u3.NewConnectionError):
+            return ConnectError(f"cannot connect{via}: {reason}", **where)
+        if isinstance(exc, u3.SSLError):
+            return TLSError(f"TLS handshake failed{via}: {reason}", **where)
+        if _timed_out(exc):
+            return ConnectTimeout(
+                f"connection not established within {timeout[0]}s{via}", **where
+            )
+        return ConnectError(f"connection failed before the request was sent{via}: {reason}",
+                            **where)
+    if isinstance(exc, u3.ReadTimeoutError) or _timed_out(exc):
+        return ReadTimeout(f"no response within the read timeout of {timeout[1]}s", **where)
+    if _handshake_rejected(exc):
+        return TLSError(f"the server rejected the TLS handshake{via}: {reason}", **where)
+    if isinstance(exc, (u3.ProtocolError, u3.SSLError, u3.ProxyError, OSError,
+                        http.client.HTTPException)):
+        return ConnectionLostError(
+            f"connection lost after the request was sent{via}: {reason}", **where
+        )
+    return TransportError(f"{type(exc).__name__}: {reason}", **where)
+
+
+def _scrub(error: TransportError, secrets: "tuple[str, ...]") -> TransportError:
+    """``error`` with proxy credentials removed from its message (belt and braces)."""
+    message = str(error.args[0]) if error.args else ""
+    clean = message
+    for secret in secrets:
+        if secret:
+            clean = clean.replace(secret, "***")
+    if clean == message:
+        return error
+    return type(error)(clean, method=error.method, url=error.url)
+
+
+# -- the transport ---------------------------------------------------------------
+
+
+class _Route:
+    """A proxy URL split into what urllib3 sees and what it must not."""
+
+    __slots__ = ("url", "display", "headers", "secrets")
+
+    def __init__(self, proxy_url: str) -> None:
+        bare, credentials = split_proxy_credentials(proxy_url)
+        self.url = bare
+        self.display = redact_proxy_url(proxy_url)
+        self.headers: Dict[str, str] = {}
+        self.secrets: "tuple[str, ...]" = ()
+        if credentials is not None:
+            self.headers["Proxy-Authorization"] = basic_proxy_authorization(credentials)
+            userinfo = proxy_url.partition("://")[2].rpartition("@")[0]
+            self.secrets = tuple(
+                s for s in (userinfo, credentials[1], userinfo.partition(":")[2]) if len(s) >= 3
+            )
+
+
+class Urllib3Transport(Transport):
+    """Sends requests over HTTP(S) with urllib3, pooling connections per route.
+
+    ``timeout``: seconds (float) for both phases, or a ``(connect, read)`` pair
+    where ``None`` means no limit; default ``DEFAULT_TIMEOUT`` = (10, 60).
+    ``verify``: ``True`` checks certificates against the system's trust store,
+    a path names a CA bundle file or directory to trust instead, ``False``
+    turns checking off (no warning is printed: that was the caller's choice).
+    ``cert``: a client certificate file (with its key inside) or a
+    ``(certificate, key)`` pair, for mutual TLS. ``proxies``: a mapping with
+    keys from ``http``, ``https``, ``all``, ``no_proxy`` that replaces the
+    environment's proxy settings entirely (``{}`` means always direct);
+    ``trust_env=False`` ignores the environment's proxy variables.
+    ``pool_maxsize``: idle connections kept per host; more concurrent requests
+    still run, on connections closed after use. ``user_agent``: sent when a
+    request has no ``User-Agent`` of its own.
+    """
+
+    def __init__(
+        self,
+        timeout: TimeoutInput = None,
+        *,
+        verify: VerifyInput = True,
+        cert: CertInput = None,
+        proxies: Optional[Mapping[str, Optional[str]]] = None,
+        trust_env: bool = True,
+        pool_maxsize: int = 10,
+        user_agent: Optional[str] = None,
+    ) -> None:
+        self.timeout = _timeout_pair(timeout)
+        self.verify = _verify_setting(verify)
+        self.cert = _cert_setting(cert)
+        if isinstance(pool_maxsize, bool) or not isinstance(pool_maxsize, int) or pool_maxsize < 1:
+            raise ConfigurationError(f"pool_maxsize must be a positive int, got {pool_maxsize!r}")
+        self.pool_maxsize = pool_maxsize
+        self.trust_env = bool(trust_env)
+        self.user_agent = user_agent or _USER_AGENT
+        self._proxies = self._check_proxies(proxies)
+        self._lock = threading.Lock()
+        self._closed = False
+        self._routes: Dict[str, _Route] = {}
+        self._proxy_managers: Dict[str, urllib3.PoolManager] = {}
+        self._direct = self._new_manager(None)
+
+    # -- configuration ----------------------------------------------------------
+
+    @staticmethod
+    def _check_proxies(
+        proxies: Optional[Mapping[str, Optional[str]]],
+    ) -> Optional[Dict[str, str]]:
+        if proxies is None:
+            return None
+        if not isinstance(proxies, Mapping):
+            raise ConfigurationError(f"proxies must be a mapping, got {type(proxies).__name__}")
+        checked: Dict[str, str] = {}
+        for key, value in proxies.items():
+            name = str(key).lower()
+            if name not in PROXY_KEYS:
+                raise ConfigurationError(
+                    f"unknown proxies key {key!r}; valid keys: {', '.join(PROXY_KEYS)}"
+                )
+            if value is None or value == "":
+                continue
+            if not isinstance(value, str):
+                raise ConfigurationError(f"proxies[{key!r}] must be a str or None")
+            checked[name] = value if name == "no_proxy" else normalize_proxy_url(value)
+        return checked
+
+    def _pool_kwargs(self) -> Dict[str, Any]:
+        connect, read = self.timeout
+        kwargs: Dict[str, Any] = {
+            "maxsize": self.pool_maxsize,
+            "block": False,
+            "retries": False,
+            "timeout": urllib3.Timeout(connect=connect, read=read),
+        }
+        if self.verify is False:
+            kwargs.update(cert_reqs="CERT_NONE", assert_hostname=False)
+        else:
+            kwargs["cert_reqs"] = "CERT_REQUIRED"
+            if isinstance(self.verify, str):
+                key = "ca_cert_dir" if os.path.isdir(self.verify) else "ca_certs"
+                kwargs[key] = self.verify
+        if self.cert is not None:
+            kwargs["cert_file"], kwargs["key_file"] = self.cert
+        return kwargs
+
+    def _new_manager(self, route: Optional[_Route]) -> urllib3.PoolManager:
+        manager: urllib3.PoolManager
+        if route is None:
+            manager = urllib3.PoolManager(**self._pool_kwargs())
+        else:
+            manager = urllib3.ProxyManager(
+                route.url, proxy_headers=route.headers, **self._pool_kwargs()
+            )
+        manager.pool_classes_by_scheme = {
+            "http": _HTTPPool,
+            "https": _HTTPSPool if self.verify is not False else _UnverifiedHTTPSPool,
+        }
+        return manager
+
+    def _proxy_url(self, url: str) -> Optional[str]:
+        if self._proxies is not None:
+            return select_proxy(url, self._proxies)
+        if self.trust_env:
+            return select_proxy(url, environment_proxies(os.environ))
+        return None
+
+    # -- sending ------------------------------------------------------------------
+
+    def send(self, request: Request) -> Response:
+        """Send ``request`` once and return the response, whatever its status."""
+        method, url = request.method, request.url
+        target = _check_request(request)
+        proxy_url = self._proxy_url(url)
+        with self._lock:
+            if self._closed:
+                raise TransportError("the transport is closed", method=method, url=url)
+            route: Optional[_Route] = None
+            manager: urllib3.PoolManager = self._direct
+            if proxy_url is not None:
+                route = self._routes.get(proxy_url)
+                if route is None:
+                    route = self._routes[proxy_url] = _Route(proxy_url)
+                    self._proxy_managers[proxy_url] = self._new_manager(route)
+                manager = self._proxy_managers[proxy_url]
+            try:
+                pool = manager.connection_from_url(url)
+            except u3.LocationValueError as exc:
+                raise InvalidArgumentError(f"invalid URL {url!r}: {exc}") from exc
+        forward = route is not None and request.scheme.lower() == "http"
+        wire_target = url.split("#", 1)[0] if forward else target
+        headers = dict(request.headers.items())
+        if "user-agent" not in request.headers:
+            headers["User-Agent"] = self.user_agent
+        _ATTEMPT.reset()
+        try:
+            raw = pool.urlopen(
+                method,
+                wire_target,
+                body=request.body or None,
+                headers=headers,
+                retries=False,
+                redirect=False,
+                assert_same_host=False,
+                preload_content=True,
+                decode_content=False,
+            )
+        except _LIBRARY_ERRORS as exc:
+            error = _translate(
+                exc,
+                never_sent=_ATTEMPT.never_sent,
+                method=method,
+                url=url,
+                timeout=self.timeout,
+                proxy=route.display if route else None,
+            )
+            raise _scrub(error, route.secrets if route else ()) from exc
+        except ValueError as exc:
+            # http.client refuses a header name or value (CR/LF, non-Latin-1)
+            # before writing anything.
+            raise InvalidArgumentError(f"invalid request {method} {url}: {exc}") from exc
+        response_headers = Headers([(name, raw.headers[name]) for name in raw.headers])
+        return Response(raw.status, response_headers, raw.data, request)
+
+    # -- lifecycle --------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close every pooled connection. Safe to call more than once."""
+        with self._lock:
+            self._closed = True
+            managers = [self._direct, *self._proxy_managers.values()]
+            self._proxy_managers.clear()
+            self._routes.clear()
+        for manager in managers:
+            manager.clear()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def __repr__(self) -> str:
+        connect, read = self.timeout
+        if self._proxies is not None:
+            proxies = {
+                key: value if key == "no_proxy" else redact_proxy_url(value)
+                for key, value in self._proxies.items()
+            }
+            route = f"proxies={proxies!r}"
+        else:
+            route = f"proxies={'from environment' if self.trust_env else 'none'}"
+        with self._lock:
+            active = sorted(r.display for r in self._routes.values())
+        used = f" proxy_routes={active!r}" if active else ""
+        state = " closed" if self._closed else ""
+        verify = self.verify if isinstance(self.verify, bool) else repr(self.verify)
+        return (
+            f"<Urllib3Transport timeout=(connect={connect}, read={read}) verify={verify} "
+            f"{route}{used}{state}>"
+        )
