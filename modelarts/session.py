@@ -24,7 +24,7 @@ import threading
 import weakref
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any, ClassVar, Dict, Iterable, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, ClassVar, Dict, Iterable, Mapping, Optional, Tuple, Union
 
 from . import __version__, _config
 from . import _signing as signing
@@ -309,12 +309,15 @@ class Session:
         query: Query = None,
         json: Any = None,
         operation: Optional[str] = None,
+        load: Optional[Callable[..., Any]] = None,
     ) -> Any:
-        """Call ModelArts and return the decoded JSON body.
+        """Call ModelArts and return the decoded JSON body (or what ``load`` makes of it).
 
         ``path`` may contain ``{project_id}``, filled in here. Raises
         ``APIError`` for a status >= 400 or ``"is_success": false``, and
-        ``ResponseFormatError`` when a success body is not JSON.
+        ``ResponseFormatError`` when a success body is not JSON. ``load`` is
+        called as ``load(body, operation=, status_code=, request_id=)`` so that
+        a schema can blame the right request when the body is not as expected.
         """
         name = operation or f"{method.upper()} {path}"
         if "{project_id}" in path:
@@ -324,7 +327,12 @@ class Session:
             method, self.modelarts_endpoint, path, query, json, name, service=_MODELARTS
         )
         raise_for_error(response, name, hint=_hint(response, attempts, self.auth_mode))
-        return decode_json(response, name)
+        data = decode_json(response, name)
+        if load is None:
+            return data
+        return load(
+            data, operation=name, status_code=response.status, request_id=response.request_id
+        )
 
     def _send(
         self,

@@ -17,7 +17,6 @@ field raises ``ResponseFormatError`` naming it then).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from enum import IntEnum
 from typing import (
     Any,
     Dict,
@@ -31,7 +30,9 @@ from typing import (
     overload,
 )
 
-from .errors import InvalidArgumentError, ResponseFormatError
+from . import _rest
+from .errors import ConfigurationError, InvalidArgumentError, ResponseFormatError
+from .job_status import JobStatus
 from .schemas import (
     DataSource,
     Parameter,
@@ -45,112 +46,6 @@ from .schemas import (
 __all__ = ["JobStatus", "TrainingJob", "normalize_id"]
 
 _T = TypeVar("_T")
-
-
-class JobStatus(IntEnum):
-    """Training job status codes (api.md §3), named without the ``JOBSTAT_`` prefix.
-
-    A code this SDK does not know (the real service has sent 22) is not an
-    error: ``JobStatus(22)`` is a pseudo-member named ``CODE_22``, created once
-    and reused, so ``JobStatus(22) is JobStatus(22)``.
-    """
-
-    UNKNOWN = 0
-    INIT = 1
-    IMAGE_CREATING = 2
-    IMAGE_FAILED = 3
-    SUBMIT_TRYING = 4
-    SUBMIT_FAILED = 5
-    DELETE_FAILED = 6
-    WAITING = 7
-    RUNNING = 8
-    KILLING = 9
-    COMPLETED = 10
-    FAILED = 11
-    KILLED = 12
-    CANCELED = 13
-    LOST = 14
-    SCALING = 15
-    SUBMIT_MODEL_FAILED = 16
-    DEPLOY_SERVICE_FAILED = 17
-    CHECK_INIT = 18
-    CHECK_RUNNING = 19
-    CHECK_RUNNING_COMPLETED = 20
-    CHECK_FAILED = 21
-
-    @classmethod
-    def _missing_(cls, value: object) -> Optional[JobStatus]:
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            return None
-        code = int(value)
-        member = _PSEUDO.get(code)
-        if member is None:
-            member = int.__new__(cls, code)
-            member._name_ = f"CODE_{code}"
-            member._value_ = code
-            member = _PSEUDO.setdefault(code, member)  # two threads: the first one wins
-        return member
-
-    @property
-    def label(self) -> str:
-        """What the code means, in lower case: ``"running"``, ``"image creation failed"``."""
-        return _LABELS.get(self.value, f"code {self.value}")
-
-    @property
-    def is_success(self) -> bool:
-        """The job finished and succeeded (``COMPLETED``)."""
-        return self.value == 10
-
-    @property
-    def is_failure(self) -> bool:
-        """The job ended without success: a failed, killed, cancelled or lost state."""
-        return self.value in _FAILURES
-
-    @property
-    def is_terminal(self) -> bool:
-        """Polling can stop: the status will not change by itself any more.
-
-        ``KILLING`` (9) is *not* terminal, although a third-party helper treats
-        it so (api.md §3): the containers are still being torn down and the
-        version moves on to ``KILLED`` (12); stopping the poll early would let a
-        following delete race the teardown. Unknown codes are not terminal
-        either (the caller's timeout bounds the wait), except 22, which that
-        helper saw the real service use as a failure.
-        """
-        return self.value == 10 or self.value in _FAILURES
-
-    @property
-    def is_running(self) -> bool:
-        """The job's containers are executing (``RUNNING``, or ``SCALING`` while running)."""
-        return self.value in (8, 15)
-
-
-_PSEUDO: Dict[int, JobStatus] = {}
-_FAILURES = frozenset({3, 5, 6, 11, 12, 13, 14, 16, 17, 21, 22})
-_LABELS = {
-    0: "unknown",
-    1: "initializing",
-    2: "image being created",
-    3: "image creation failed",
-    4: "being submitted",
-    5: "submission failed",
-    6: "deletion failed",
-    7: "queuing",
-    8: "running",
-    9: "being cancelled",
-    10: "completed",
-    11: "run failed",
-    12: "cancelled successfully",
-    13: "cancelled",
-    14: "lost",
-    15: "scaling",
-    16: "model submission failed",
-    17: "service deployment failed",
-    18: "review initializing",
-    19: "under review",
-    20: "review completed",
-    21: "review failed",
-}
 
 
 def normalize_id(value: Union[str, int], name: str = "job_id") -> str:
@@ -423,4 +318,70 @@ class TrainingJob:
     nas_mount_path = _Field[Optional[str]]("SFS Turbo mount path in the container.")
     nas_share_addr = _Field[Optional[str]]("SFS Turbo share address.")
     nas_type = _Field[Optional[str]]("NAS type (``nfs``; ``efs`` seen in practice).")
+
+    # -- operations ------------------------------------------------------------------
+
+    def _session_or_fail(self) -> Any:
+        if self._session is None:
+            raise ConfigurationError(
+                "this TrainingJob was built without a session; pass one to call the service"
+            )
+        return self._session
+
+    def get_job_info(self) -> Dict[str, Any]:
+        """This version's details (api.md §2.4), the server's body as a ``dict``."""
+        return _rest.get_version_detail(self._session_or_fail(), self._job_id, self._version_id)
+
+    def get_job_version_info(self) -> Dict[str, Any]:
+        """Every version of this job: the list-versions body (§2.3) as a ``dict``."""
+        return _rest.list_versions(self._session_or_fail(), self._job_id)
+
+    def update_job_description(self, description: str) -> Dict[str, Any]:
+        """Replace the job's description (at most 256 characters)."""
+        return _rest.update_description(self._session_or_fail(), self._job_id, description)
+
+    def stop_job_version(self) -> Dict[str, Any]:
+        """Stop this version; only a running version can be stopped (asynchronous)."""
+        return _rest.stop_version(self._session_or_fail(), self._job_id, self._version_id)
+
+    def delete_job_version(self) -> Dict[str, Any]:
+        """Delete this version (asynchronous)."""
+        return _rest.delete_version(self._session_or_fail(), self._job_id, self._version_id)
+
+    def delete_job(self) -> Dict[str, Any]:
+        """Delete the whole job, every version included (asynchronous)."""
+        return _rest.delete_job(self._session_or_fail(), self._job_id)
+
+    def get_job_log_file_list(self) -> Dict[str, Any]:
+        """The names of this version's log files (one per node), as the server's body."""
+        return _rest.get_log_file_names(self._session_or_fail(), self._job_id, self._version_id)
+
+    def get_job_log(
+        self,
+        log_file: Optional[str] = None,
+        *,
+        lines: int = 50,
+        base_line: Optional[str] = None,
+        order: str = "desc",
+    ) -> Dict[str, Any]:
+        """Read ``lines`` log lines through the line-based ``aom-log`` API (§2.7).
+
+        ``log_file`` defaults to the first file of ``get_job_log_file_list()``;
+        ``base_line`` is a position from an earlier answer (``None``: the latest),
+        ``order`` ``"desc"`` reads onwards, ``"asc"`` backwards.
+        """
+        session = self._session_or_fail()
+        _rest.check_log_arguments(log_file, lines, base_line, order)
+        if log_file is None:
+            names = _rest.get_log_file_names(session, self._job_id, self._version_id)
+            log_file = _rest.first_log_file(names, self._job_id, self._version_id)
+        return _rest.get_log(
+            session,
+            self._job_id,
+            self._version_id,
+            log_file,
+            lines=lines,
+            base_line=base_line,
+            order=order,
+        )
 

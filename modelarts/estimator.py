@@ -1,0 +1,249 @@
+"""``Estimator``: a training job and its versions, as the old ModelArts SDK offered them.
+
+::
+
+    from modelarts.session import Session
+    from modelarts.estimator import Estimator
+
+    estimator = Estimator(Session(), job_id="182626")
+    versions = estimator.get_job_version_object_list()   # prints a table, returns TrainingJobs
+    for version in estimator.iter_job_versions():       # lazily, one page in memory
+        print(version.version_name, version.status.name)
+
+Arguments are checked before any request is sent (``InvalidArgumentError``, a
+``ValueError``); ids may be ``int`` or digit strings and come back as ``str``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Set, Union
+
+from . import _rest
+from .display import print_versions_table
+from .errors import InvalidArgumentError, ResponseFormatError
+from .schemas import VersionsPage
+from .training_job import TrainingJob, normalize_id
+
+if TYPE_CHECKING:
+    from .session import Session
+
+__all__ = ["RUN_OPTIONS", "Estimator"]
+
+Id = Union[str, int]
+
+#: The old SDK's job-definition keywords (api.md §6.2). They are kept on the
+#: estimator (``run_options``) for code that passes them; a misspelt one is an error.
+RUN_OPTIONS = frozenset(
+    {
+        "config_name",
+        "framework_type",
+        "framework_version",
+        "code_dir",
+        "boot_file",
+        "model_name",
+        "hyperparameters",
+        "output_path",
+        "log_url",
+        "train_instance_type",
+        "train_instance_count",
+        "job_description",
+        "user_image_url",
+        "user_command",
+        "pool_id",
+        "nas_type",
+        "nas_share_addr",
+        "nas_mount_path",
+    }
+)
+
+# A guard against a server that keeps answering: list-versions pages are
+# numbered like list-jobs pages, 1..65535.
+_MAX_PAGES = _rest.MAX_PAGE
+
+
+def _check_session(session: Any) -> "Session":
+    if session is None or not callable(getattr(session, "request", None)):
+        raise InvalidArgumentError(
+            f"Estimator needs a modelarts Session as its first argument, got {session!r}"
+        )
+    checked: "Session" = session
+    return checked
+
+
+class Estimator:
+    """A training job (``job_id``), optionally one of its versions (``version_id``)."""
+
+    def __init__(
+        self,
+        modelarts_session: "Session",
+        job_id: Optional[Id] = None,
+        version_id: Optional[Id] = None,
+        **run_options: Any,
+    ) -> None:
+        self.session = _check_session(modelarts_session)
+        self.job_id = None if job_id is None else normalize_id(job_id, "job_id")
+        self.version_id = None if version_id is None else normalize_id(version_id, "version_id")
+        unknown = sorted(set(run_options) - RUN_OPTIONS)
+        if unknown:
+            raise InvalidArgumentError(
+                f"unknown Estimator option(s) {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(RUN_OPTIONS))}"
+            )
+        self.run_options: Dict[str, Any] = dict(run_options)
+
+    def __repr__(self) -> str:
+        return f"<Estimator job_id={self.job_id!r} version_id={self.version_id!r}>"
+
+    # -- ids -------------------------------------------------------------------------
+
+    def _job(self, operation: str) -> str:
+        if self.job_id is None:
+            raise InvalidArgumentError(f"{operation} needs an Estimator with job_id=")
+        return self.job_id
+
+    def _version(self, operation: str) -> TrainingJob:
+        job_id = self._job(operation)
+        if self.version_id is None:
+            raise InvalidArgumentError(f"{operation} needs an Estimator with version_id=")
+        return TrainingJob(self.session, job_id, self.version_id)
+
+    # -- versions ----------------------------------------------------------------------
+
+    def get_job_version_object_list(self, is_show: bool = True) -> List[TrainingJob]:
+        """Every version of the job, in the server's order, as ``TrainingJob`` objects.
+
+        All pages are fetched (1,000 versions each). With ``is_show`` a table of
+        the versions is printed to stdout; no request is made per version.
+        """
+        jobs = list(self.iter_job_versions())
+        if is_show:
+            print_versions_table(jobs)
+        return jobs
+
+    def iter_job_versions(self, page_size: int = _rest.MAX_PAGE_SIZE) -> Iterator[TrainingJob]:
+        """Yield the job's versions page by page, holding one page in memory at a time.
+
+        Pages are requested as ``page=1, 2, ...`` with ``per_page=page_size``
+        (1..1000) until ``version_count`` versions were seen, or a page comes
+        back short, empty, or holding only versions already seen. Paging past
+        page 1 is not documented by Huawei: when pages end before
+        ``version_count`` versions arrived (a server that ignores ``page``), the
+        rest is fetched once with the documented unpaged listing, so the result
+        is complete or the call fails (``ResponseFormatError``), never silently
+        short. Besides the page, only the ids already seen are kept (a few dozen
+        bytes per version), so no version is ever yielded twice.
+        """
+        job_id = self._job("iter_job_versions")
+        per_page = _rest.check_page_size(page_size, "page_size")
+        return self._iterate(job_id, per_page)
+
+    def _iterate(self, job_id: str, per_page: int) -> Iterator[TrainingJob]:
+        seen: Set[int] = set()
+
+        def unseen(page: VersionsPage) -> List[TrainingJob]:
+            fresh = []
+            for job in TrainingJob.from_versions_page(self.session, page, job_id=job_id):
+                key = int(job.version_id)
+                if key not in seen:
+                    seen.add(key)
+                    fresh.append(job)
+            return fresh
+
+        for number in range(1, _MAX_PAGES + 1):
+            page = _rest.list_versions_page(self.session, job_id, page=number, per_page=per_page)
+            fresh = unseen(page)
+            yield from fresh
+            total = page.version_count
+            if total is not None and len(seen) >= total:
+                return
+            if fresh and len(page.versions) >= per_page:
+                continue
+            if total is None:
+                return  # a short, empty or repeated page is the end
+            break
+        # Pages ended before version_count versions arrived.
+        full = _rest.list_versions_page(self.session, job_id, page=None, per_page=per_page)
+        yield from unseen(full)
+        if full.version_count is not None and len(seen) < full.version_count:
+            raise ResponseFormatError(
+                f"the server reports {full.version_count} versions but sent {len(seen)}",
+                operation=full.operation,
+                status_code=full.status_code,
+                request_id=full.request_id,
+                field="version_count",
+            )
+
+    def get_job_version_info(self) -> Dict[str, Any]:
+        """The list-versions body (every version) as a ``dict``, like the old SDK."""
+        return _rest.list_versions(self.session, self._job("get_job_version_info"))
+
+    # -- one version (needs version_id) ----------------------------------------------------
+
+    def get_job_info(self) -> Dict[str, Any]:
+        """Details of the estimator's version (api.md §2.4)."""
+        return self._version("get_job_info").get_job_info()
+
+    def stop_job_version(self) -> Dict[str, Any]:
+        return self._version("stop_job_version").stop_job_version()
+
+    def delete_job_version(self) -> Dict[str, Any]:
+        return self._version("delete_job_version").delete_job_version()
+
+    def get_job_log_file_list(self) -> Dict[str, Any]:
+        return self._version("get_job_log_file_list").get_job_log_file_list()
+
+    def get_job_log(
+        self,
+        log_file: Optional[str] = None,
+        *,
+        lines: int = 50,
+        base_line: Optional[str] = None,
+        order: str = "desc",
+    ) -> Dict[str, Any]:
+        return self._version("get_job_log").get_job_log(
+            log_file, lines=lines, base_line=base_line, order=order
+        )
+
+    # -- the job ---------------------------------------------------------------------------
+
+    def update_job_description(self, description: str) -> Dict[str, Any]:
+        return _rest.update_description(
+            self.session, self._job("update_job_description"), description
+        )
+
+    def delete_job(self) -> Dict[str, Any]:
+        return _rest.delete_job(self.session, self._job("delete_job"))
+
+    # -- static, as in the old SDK ------------------------------------------------------------
+
+    @staticmethod
+    def get_job_list(
+        modelarts_session: "Session",
+        status: Optional[int] = None,
+        per_page: int = 10,
+        page: int = 1,
+        sortBy: str = "job_name",  # noqa: N803 - the REST API's (and old SDK's) spelling
+        order: str = "desc",
+        search_content: Optional[str] = None,
+        *,
+        sort_by: Optional[str] = None,
+    ) -> Dict[str, Any]:
+        """One page of the project's training jobs, as the server's body (api.md §2.1).
+
+        ``sort_by`` is accepted as an alias of ``sortBy`` (the old SDK used it
+        under password authentication).
+        """
+        return _rest.list_jobs(
+            _check_session(modelarts_session),
+            status=status,
+            per_page=per_page,
+            page=page,
+            sort_by=sort_by if sort_by is not None else sortBy,
+            order=order,
+            search_content=search_content,
+        )
+
+    @staticmethod
+    def delete_job_by_id(modelarts_session: "Session", job_id: Id) -> Dict[str, Any]:
+        """Delete a job and all its versions."""
+        return _rest.delete_job(_check_session(modelarts_session), normalize_id(job_id, "job_id"))
