@@ -26,6 +26,7 @@ original kept as ``__cause__``.
     │   └── ServerError                     5xx
     ├── ResponseFormatError                 a success answer we cannot understand
     └── FixtureError                        record and replay
+        ├── FixtureNotFoundError (FileNotFoundError)  no such fixture file
         ├── FixtureFormatError              a damaged fixture file
         ├── UnmatchedRequestError           no recorded interaction fits a request
         └── SecretInFixtureError            the recorder refused to write a secret
@@ -49,6 +50,7 @@ __all__ = [
     "CredentialsNotFoundError",
     "FixtureError",
     "FixtureFormatError",
+    "FixtureNotFoundError",
     "InvalidArgumentError",
     "ModelArtsError",
     "NotFoundError",
@@ -298,6 +300,10 @@ def _rebuild_format_error(
 
 class FixtureError(ModelArtsError):
     """Base class of record-and-replay problems."""
+
+
+class FixtureNotFoundError(FixtureError, FileNotFoundError):
+    """The fixture file to replay does not exist; the message says how to record it."""
 
 
 class FixtureFormatError(FixtureError):

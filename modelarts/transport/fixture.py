@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Iterator, List, Tuple, Union
 
 from .. import __version__
-from ..errors import FixtureError, SecretInFixtureError
+from ..errors import FixtureError, FixtureNotFoundError, SecretInFixtureError
 from ..redaction import REDACTED, Redactor
 from ._replay import (
     RECORD_HINT,
@@ -78,7 +78,7 @@ class FixtureTransport(Transport):
     def __init__(self, path: PathLike, *, allow_repeats: bool = False) -> None:
         self.path = Path(path)
         if not self.path.exists():
-            raise FixtureError(
+            raise FixtureNotFoundError(
                 f"fixture file {self.path} does not exist; record it with "
                 f"RecordingTransport(inner, {str(self.path)!r}, mode='once') "
                 "or MODELARTS_RECORD_MODE=once (pytest: --modelarts-record-mode=once)"
@@ -141,7 +141,7 @@ class RecordingTransport(Transport):
         self.mode = RecordMode.parse(mode)
         self._existed = self.path.exists()
         if self.mode is RecordMode.NONE and not self._existed:
-            raise FixtureError(
+            raise FixtureNotFoundError(
                 f"fixture file {self.path} does not exist and record mode 'none' only replays; "
                 "record it with mode 'once' (MODELARTS_RECORD_MODE=once, "
                 "pytest: --modelarts-record-mode=once)"

@@ -65,7 +65,7 @@ from pathlib import Path
 from typing import Any, Dict, Optional, Tuple, Union
 
 from .. import __version__
-from ..errors import FixtureError, FixtureFormatError
+from ..errors import FixtureError, FixtureFormatError, FixtureNotFoundError
 from ._fixture_model import (
     EMPTY_BODY,
     Body,
@@ -265,7 +265,7 @@ def load_fixture(path: PathLike) -> Fixture:
     try:
         raw = target.read_bytes()
     except FileNotFoundError:
-        raise FixtureError(f"fixture file {target} does not exist") from None
+        raise FixtureNotFoundError(f"fixture file {target} does not exist") from None
     except OSError as exc:
         raise FixtureError(f"cannot read fixture file {target}: {exc}") from exc
     try:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from modelarts.errors import FixtureError, UnmatchedRequestError
+from modelarts.errors import FixtureError, FixtureNotFoundError, UnmatchedRequestError
 from modelarts.redaction import PROJECT_ID_PLACEHOLDER, SECRET_KEYS, Redactor
 from modelarts.transport import FixtureTransport, RecordingTransport, Request, Response, Transport
 from modelarts.transport.fixture_format import (
@@ -121,7 +121,7 @@ def test_record_then_replay_gives_the_same_responses(tmp_path: Path) -> None:
 
 def test_replay_needs_no_credentials_and_an_existing_file(tmp_path: Path) -> None:
     assert FixtureTransport.requires_credentials is False
-    with pytest.raises(FixtureError, match="does not exist; record it with RecordingTransport"):
+    with pytest.raises(FixtureNotFoundError, match="does not exist; record it with RecordingTransport"):
         FixtureTransport(tmp_path / "absent.json")
 
 
