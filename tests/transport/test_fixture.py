@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from modelarts.errors import FixtureError, FixtureNotFoundError, UnmatchedRequestError
+from modelarts.errors import FixtureNotFoundError, UnmatchedRequestError
 from modelarts.redaction import PROJECT_ID_PLACEHOLDER, SECRET_KEYS, Redactor
 from modelarts.transport import FixtureTransport, RecordingTransport, Request, Response, Transport
 from modelarts.transport.fixture_format import (
@@ -65,19 +65,30 @@ def write(path: Path, *pairs: Tuple[StoredRequest, StoredResponse]) -> Path:
 
 
 def answer(body: Any, status: int = 200) -> StoredResponse:
-    return StoredResponse(status, {"content-type": "application/json", "x-request-id": "r"},
-                          Body("json", body))
+    return StoredResponse(
+        status, {"content-type": "application/json", "x-request-id": "r"}, Body("json", body)
+    )
 
 
 def versions(page: str = "1", job: str = "182626") -> StoredRequest:
-    return StoredRequest("GET", f"/v1/{{project_id}}/training-jobs/{job}/versions",
-                         (("page", page), ("per_page", "10")))
+    return StoredRequest(
+        "GET",
+        f"/v1/{{project_id}}/training-jobs/{job}/versions",
+        (("page", page), ("per_page", "10")),
+    )
 
 
 def live_versions(page: str = "1", project: str = PROJECT, **headers: str) -> Request:
-    return Request("GET", url(versions_path(project), (("per_page", "10"), ("page", page))),
-                   {"X-Sdk-Date": "20260131T120000Z", "Authorization": "SDK-HMAC-SHA256 x",
-                    "User-Agent": "modelarts", **headers})
+    return Request(
+        "GET",
+        url(versions_path(project), (("per_page", "10"), ("page", page))),
+        {
+            "X-Sdk-Date": "20260131T120000Z",
+            "Authorization": "SDK-HMAC-SHA256 x",
+            "User-Agent": "modelarts",
+            **headers,
+        },
+    )
 
 
 def with_project(project: str) -> Redactor:
@@ -95,14 +106,30 @@ def test_record_then_replay_gives_the_same_responses(tmp_path: Path) -> None:
 
     def server(request: Request) -> Response:
         if request.method == "POST":
-            return Response(201, {**JSON, "X-Request-Id": "r-2", "Location": "/x/1"},
-                            b'{"job_id": 1}')
-        return Response(200, {**JSON, "X-Request-Id": "r-1", "Retry-After": "3",
-                              "Date": "Sat, 31 Jan 2026 12:00:00 GMT", "Server": "nginx"},
-                        json.dumps(body, indent=4).encode())
+            return Response(
+                201, {**JSON, "X-Request-Id": "r-2", "Location": "/x/1"}, b'{"job_id": 1}'
+            )
+        return Response(
+            200,
+            {
+                **JSON,
+                "X-Request-Id": "r-1",
+                "Retry-After": "3",
+                "Date": "Sat, 31 Jan 2026 12:00:00 GMT",
+                "Server": "nginx",
+            },
+            json.dumps(body, indent=4).encode(),
+        )
 
-    requests = [live_versions(), Request("POST", url(f"/v1/{PROJECT}/training-jobs"), JSON,
-                                         b'{"job_name": "a", "config": {"x": [1, 2]}}')]
+    requests = [
+        live_versions(),
+        Request(
+            "POST",
+            url(f"/v1/{PROJECT}/training-jobs"),
+            JSON,
+            b'{"job_name": "a", "config": {"x": [1, 2]}}',
+        ),
+    ]
     with RecordingTransport(Table(server), path) as recorder:
         recorder.attach_redactor(with_project(PROJECT))
         live = [recorder.send(request) for request in requests]
@@ -121,7 +148,9 @@ def test_record_then_replay_gives_the_same_responses(tmp_path: Path) -> None:
 
 def test_replay_needs_no_credentials_and_an_existing_file(tmp_path: Path) -> None:
     assert FixtureTransport.requires_credentials is False
-    with pytest.raises(FixtureNotFoundError, match="does not exist; record it with RecordingTransport"):
+    with pytest.raises(
+        FixtureNotFoundError, match="does not exist; record it with RecordingTransport"
+    ):
         FixtureTransport(tmp_path / "absent.json")
 
 
@@ -133,8 +162,11 @@ def test_scheme_host_port_and_volatile_headers_do_not_matter(tmp_path: Path) -> 
     replay = FixtureTransport(path)
     replay.attach_redactor(with_project(PROJECT))
     first = live_versions()
-    second = Request("GET", url(versions_path(), (("page", "1"), ("per_page", "10")),
-                                "http://127.0.0.1:8443"), {"X-Auth-Token": "tok", "Host": "h"})
+    second = Request(
+        "GET",
+        url(versions_path(), (("page", "1"), ("per_page", "10")), "http://127.0.0.1:8443"),
+        {"X-Auth-Token": "tok", "Host": "h"},
+    )
     third = Request("GET", first.url.replace(MODELARTS, "http://placeholder.invalid"))
     assert [json.loads(replay.send(r).body)["n"] for r in (first, second, third)] == [0, 1, 2]
 
@@ -146,35 +178,57 @@ def test_recording_with_one_project_replays_under_another_or_none(tmp_path: Path
     assert replay.send(live_versions(project=OTHER_PROJECT)).status == 200
     # A Session without credentials uses the placeholder itself, percent-encoded or not.
     assert replay.send(live_versions(project=PROJECT_ID_PLACEHOLDER)).status == 200
-    raw = Request("GET", MODELARTS + "/v1/{project_id}/training-jobs/182626/versions"
-                                     "?page=1&per_page=10")
+    raw = Request(
+        "GET", MODELARTS + "/v1/{project_id}/training-jobs/182626/versions?page=1&per_page=10"
+    )
     assert replay.send(raw).status == 200
 
 
 def test_json_bodies_match_parsed_and_redacted(tmp_path: Path) -> None:
-    recorded = StoredRequest("POST", "/v3/auth/tokens", body=Body("json", {"auth": {
-        "identity": {"methods": ["password"], "password": "<redacted>"},
-        "scope": {"project": {"id": "{project_id}"}}}}))
+    recorded = StoredRequest(
+        "POST",
+        "/v3/auth/tokens",
+        body=Body(
+            "json",
+            {
+                "auth": {
+                    "identity": {"methods": ["password"], "password": "<redacted>"},
+                    "scope": {"project": {"id": "{project_id}"}},
+                }
+            },
+        ),
+    )
     path = write(tmp_path / "f.json", (recorded, answer({"token": {}}, 201)))
     replay = FixtureTransport(path)
     redactor = with_project(PROJECT)
     redactor.add_secret(PASSWORD, "password")
     replay.attach_redactor(redactor)
     # Other key order, no spaces, the real password and project id: still the same request.
-    live_body = json.dumps({"auth": {
-        "scope": {"project": {"id": PROJECT}},
-        "identity": {"password": {"user": {"password": PASSWORD, "name": "bob"}},
-                     "methods": ["password"]},
-    }}, separators=(",", ":"))
-    response = replay.send(Request("POST", url("/v3/auth/tokens", endpoint="https://iam.x"),
-                                   JSON, live_body.encode()))
+    live_body = json.dumps(
+        {
+            "auth": {
+                "scope": {"project": {"id": PROJECT}},
+                "identity": {
+                    "password": {"user": {"password": PASSWORD, "name": "bob"}},
+                    "methods": ["password"],
+                },
+            }
+        },
+        separators=(",", ":"),
+    )
+    response = replay.send(
+        Request("POST", url("/v3/auth/tokens", endpoint="https://iam.x"), JSON, live_body.encode())
+    )
     assert response.status == 201
 
 
 def test_identical_requests_replay_in_recorded_order(tmp_path: Path) -> None:
-    path = write(tmp_path / "poll.json", (versions(), answer({"status": "RUNNING"})),
-                 (versions(page="2"), answer({"other": True})),
-                 (versions(), answer({"status": "COMPLETED"})))
+    path = write(
+        tmp_path / "poll.json",
+        (versions(), answer({"status": "RUNNING"})),
+        (versions(page="2"), answer({"other": True})),
+        (versions(), answer({"status": "COMPLETED"})),
+    )
     replay = FixtureTransport(path)
     replay.attach_redactor(with_project(PROJECT))
     assert json.loads(replay.send(live_versions()).body) == {"status": "RUNNING"}
@@ -187,8 +241,11 @@ def test_identical_requests_replay_in_recorded_order(tmp_path: Path) -> None:
 
 
 def test_allow_repeats_keeps_returning_the_last_answer(tmp_path: Path) -> None:
-    path = write(tmp_path / "poll.json", (versions(), answer({"status": "RUNNING"})),
-                 (versions(), answer({"status": "COMPLETED"})))
+    path = write(
+        tmp_path / "poll.json",
+        (versions(), answer({"status": "RUNNING"})),
+        (versions(), answer({"status": "COMPLETED"})),
+    )
     replay = FixtureTransport(path, allow_repeats=True)
     replay.attach_redactor(with_project(PROJECT))
     statuses = [json.loads(replay.send(live_versions()).body)["status"] for _ in range(4)]
@@ -207,8 +264,14 @@ def test_unmatched_message_shows_request_fixture_three_closest_and_how_to_record
         tmp_path / "jobs.json",
         (StoredRequest("DELETE", "/v1/{project_id}/training-jobs/1"), answer({})),
         (versions(page="1"), answer({})),
-        (StoredRequest("POST", "/v1/{project_id}/training-jobs",
-                       body=Body("json", {"job_name": "a", "config": {"n": 1}})), answer({})),
+        (
+            StoredRequest(
+                "POST",
+                "/v1/{project_id}/training-jobs",
+                body=Body("json", {"job_name": "a", "config": {"n": 1}}),
+            ),
+            answer({}),
+        ),
         (versions(page="1", job="999"), answer({})),
         (StoredRequest("GET", "/v3/projects", (("name", "cn-north-4"),)), answer({})),
     )
@@ -231,16 +294,26 @@ def test_unmatched_message_shows_request_fixture_three_closest_and_how_to_record
         "#0: DELETE /v1/{project_id}/training-jobs/1",
     ]
     assert "- query page: '2' here, '1' recorded" in message
-    assert "- path: /v1/{project_id}/training-jobs/182626/versions here, " \
-           "/v1/{project_id}/training-jobs/999/versions recorded" in message
+    assert (
+        "- path: /v1/{project_id}/training-jobs/182626/versions here, "
+        "/v1/{project_id}/training-jobs/999/versions recorded" in message
+    )
     assert "- method: GET here, DELETE recorded" in message
     assert "MODELARTS_RECORD_MODE=new_episodes" in message
     assert "--modelarts-record-mode=new_episodes" in message
     assert "recorded 1 time" not in message  # nothing was used up
 
     with pytest.raises(UnmatchedRequestError) as info:
-        replay.send(Request("POST", url(f"/v1/{PROJECT}/training-jobs"), JSON, json.dumps(
-            {"job_name": "b", "config": {"n": 1, "secret_note": SK}, "pw": PASSWORD}).encode()))
+        replay.send(
+            Request(
+                "POST",
+                url(f"/v1/{PROJECT}/training-jobs"),
+                JSON,
+                json.dumps(
+                    {"job_name": "b", "config": {"n": 1, "secret_note": SK}, "pw": PASSWORD}
+                ).encode(),
+            )
+        )
     message = str(info.value)
     assert "body:    {" in message and "<secret key>" in message
     assert "- body keys only here: config.secret_note, pw" in message
@@ -296,17 +369,22 @@ def test_eight_threads_get_each_interaction_exactly_once(tmp_path: Path) -> None
 _text = st.text(max_size=12)
 _key = st.text(max_size=8).filter(lambda k: k.lower() not in SECRET_KEYS)
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
     | _text,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_key, inner, max_size=4),
     max_leaves=12,
 )
-_request = st.fixed_dictionaries({
-    "method": st.sampled_from(["GET", "POST", "PUT", "DELETE"]),
-    "segments": st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=4),
-    "query": st.lists(st.tuples(_text, _text), max_size=4),
-    "body": st.none() | st.dictionaries(_key, _json, max_size=5),
-})
+_request = st.fixed_dictionaries(
+    {
+        "method": st.sampled_from(["GET", "POST", "PUT", "DELETE"]),
+        "segments": st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=4),
+        "query": st.lists(st.tuples(_text, _text), max_size=4),
+        "body": st.none() | st.dictionaries(_key, _json, max_size=5),
+    }
+)
 _response = st.one_of(
     st.tuples(st.just("json"), st.dictionaries(_key, _json, max_size=5)),
     st.tuples(st.just("text"), st.text(max_size=40)),
@@ -318,8 +396,9 @@ def _build(spec: Dict[str, Any], project: str) -> Request:
     segments = [quote(segment, safe="~") for segment in spec["segments"]]
     path = f"/v1/{quote(project, safe='~')}/" + "/".join(segments)
     body = b"" if spec["body"] is None else json.dumps(spec["body"]).encode()
-    return Request(spec["method"], url(path, spec["query"]),
-                   {**JSON, "X-Sdk-Date": "20260131T120000Z"}, body)
+    return Request(
+        spec["method"], url(path, spec["query"]), {**JSON, "X-Sdk-Date": "20260131T120000Z"}, body
+    )
 
 
 def _wire(status: int, kind: str, value: Any) -> Response:
@@ -352,4 +431,5 @@ def test_any_sdk_request_and_response_round_trips(
                 assert replayed.body == original.body
         assert replay.unplayed() == []
         assert urlsplit(replayed.request.url if replayed.request else "").path.startswith(
-            "/v1/%7Bproject_id%7D/")
+            "/v1/%7Bproject_id%7D/"
+        )
