@@ -14,6 +14,29 @@ limit, security tokens) and IAM tokens issued by its own ``/v3/auth/tokens``::
 
 Services are routed by path: ``/v3/...`` is IAM, ``/v1/{project_id}/...``
 ModelArts. Every request is appended to ``calls``.
+
+ModelArts serves the v1 training-job API (api.md §1–§3) from an in-memory
+store (``modelarts.testing.jobs``): seed it with ``add_job``/``add_version``,
+assert on ``jobs``/``job()``/``version()``. Faults are injected with
+``inject()`` (``modelarts.testing.faults``).
+
+**Error statuses.** Huawei does not document the HTTP status of v1 errors
+(api.md §12.2): it may be a 4xx/5xx or 200 with ``is_success: false``. By
+default (``error_status="http"``) the fake answers with the status of the
+global error table: 400 ``ModelArts.0104`` for a bad parameter, 400
+``ModelArts.0101`` for an unreadable body, 400 ``ModelArts.0103`` for a
+duplicate job name, 404 ``ModelArts.0015`` for an unknown job, version or log
+file, 409 ``ModelArts.2796`` for stopping a version that has finished. With
+``error_status="200"`` the same bodies come with HTTP 200, so clients get
+tested against both. Gateway answers (authentication, unknown API) keep their
+4xx either way.
+
+**Listing versions** answers newest first (the highest version id first, as
+the console shows them). ``page`` 0 (the default) returns every version;
+``page`` n >= 1 returns the n-th slice of ``per_page`` versions in that order,
+and a page past the end is empty; ``version_count`` is always the total.
+List-jobs sorts by ``sortBy`` then job id, and ``search_content`` is a
+case-insensitive substring of the job name.
 """
 
 from __future__ import annotations
@@ -25,12 +48,16 @@ import threading
 import uuid
 from datetime import datetime
 from email.utils import format_datetime
-from typing import Any, Callable, Dict, List, Optional, Pattern, Tuple
+from typing import Any, Callable, Dict, List, Optional, Pattern, Sequence, Tuple, Union
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..clock import Clock, SystemClock
+from ..errors import ConnectionLostError
 from ..transport.base import Request, Response, Transport
-from .server import LoopbackServer
+from ._job_routes import Answer, Incoming, JobRoutes
+from .faults import Fault, FaultContext, FaultPlan, Injection
+from .jobs import JobSnapshot, JobStore, Moment, StoreError, Timeline, VersionSnapshot
+from .server import Abort, LoopbackServer
 from .verifier import (
     AccessKeyRecord,
     TokenRegistry,
@@ -38,7 +65,16 @@ from .verifier import (
     verify_signature,
 )
 
-__all__ = ["Call", "FakeModelArts", "FakeRequest", "Reply", "error_reply", "json_reply"]
+__all__ = [
+    "Call",
+    "FakeModelArts",
+    "FakeRequest",
+    "Reply",
+    "Target",
+    "error_reply",
+    "json_reply",
+    "path_regex",
+]
 
 DEFAULT_AK = "AKFAKEMODELARTS00001"
 DEFAULT_SK = "skfakemodelartssecret000000000000000000001"
@@ -94,9 +130,15 @@ class FakeRequest:
 
 
 class Call:
-    """One entry of the call log."""
+    """One entry of the call log: the request, the answer's status, any injected fault.
 
-    __slots__ = ("method", "path", "query", "status", "request_id", "identity", "body")
+    ``status`` is 0 when no answer was sent (an injected ``Disconnect``);
+    ``fault`` is the injected fault's name (``"http_503"``, ``"disconnect"``,
+    ...) or ``None``; ``at`` is the fake clock's time of the request.
+    """
+
+    __slots__ = ("method", "path", "query", "status", "request_id", "identity", "body", "fault",
+                 "at")  # fmt: skip
 
     def __init__(
         self,
@@ -107,6 +149,8 @@ class Call:
         request_id: str,
         identity: str,
         body: bytes,
+        fault: Optional[str] = None,
+        at: Optional[datetime] = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -115,12 +159,43 @@ class Call:
         self.request_id = request_id
         self.identity = identity
         self.body = body
+        self.fault = fault
+        self.at = at
+
+    def json(self) -> Any:
+        """The request body as JSON (``None`` when empty)."""
+        return json.loads(self.body) if self.body else None
 
     def __repr__(self) -> str:
-        return f"<Call {self.method} {self.path} -> {self.status}>"
+        fault = f" [{self.fault}]" if self.fault else ""
+        return f"<Call {self.method} {self.path} -> {self.status}{fault}>"
 
 
 Handler = Callable[[FakeRequest], Reply]
+#: What ``inject`` and ``calls_to`` select: ``"METHOD /path/{param}"``, a path
+#: alone (any method), ``"*"`` (everything), or a predicate on ``FakeRequest``.
+Target = Union[str, Callable[[FakeRequest], bool], None]
+
+
+def path_regex(pattern: str) -> Pattern[str]:
+    """``/v1/{project_id}/x/{id}`` as a regex: ``{name}`` is one path segment."""
+    return re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(pattern)) + "/?$")
+
+
+def _matcher(target: Target) -> Callable[[FakeRequest], bool]:
+    if target is None or target == "*":
+        return lambda request: True
+    if callable(target):
+        return target
+    method, _, pattern = target.strip().rpartition(" ")
+    method = method.strip().upper()
+    if method not in ("", "*") and not method.isalpha():
+        raise ValueError(f"expected 'METHOD /path', a path or '*', got {target!r}")
+    regex = None if pattern == "*" else path_regex(pattern)
+    return lambda request: (
+        (method in ("", "*") or request.method == method)
+        and (regex is None or regex.match(request.path) is not None)
+    )
 
 
 class _User:
@@ -131,7 +206,11 @@ class _User:
 
 
 class FakeModelArts(Transport):
-    """An in-memory ModelArts and IAM for one account, region and project."""
+    """An in-memory ModelArts and IAM for one account, region and project.
+
+    ``error_status`` is ``"http"`` (v1 errors carry a 4xx status) or ``"200"``
+    (v1 errors come with HTTP 200 and ``is_success: false``); see the module doc.
+    """
 
     def __init__(
         self,
@@ -141,20 +220,28 @@ class FakeModelArts(Transport):
         access_key: str = DEFAULT_AK,
         secret_key: str = DEFAULT_SK,
         clock: Optional[Clock] = None,
+        error_status: str = "http",
     ) -> None:
+        if error_status not in ("http", "200"):
+            raise ValueError(f'error_status must be "http" or "200", got {error_status!r}')
         self.region = region
         self.project_id = project_id
         self.domain_id = DEFAULT_DOMAIN_ID
         self.access_key = access_key
         self.secret_key = secret_key
         self.clock: Clock = clock or SystemClock()
+        self.error_status = error_status
         self.tokens = TokenRegistry()
         self.calls: List[Call] = []
         self._keys: Dict[str, AccessKeyRecord] = {access_key: AccessKeyRecord(secret_key)}
         self._users: Dict[str, _User] = {}
         self._routes: List[Tuple[str, Pattern[str], Handler, bool]] = []
         self._lock = threading.RLock()
+        self._faults = FaultPlan()
+        self._store = JobStore(self.clock)
         self._add_iam_routes()
+        for method, pattern, job_handler in JobRoutes(self._store).table():
+            self.route(method, pattern)(self._v1(job_handler))
 
     # -- accounts ----------------------------------------------------------------
 
@@ -195,8 +282,153 @@ class FakeModelArts(Transport):
         }
 
     def serve(self, **kwargs: Any) -> LoopbackServer:
-        """A ``LoopbackServer`` for this fake (use it as a context manager)."""
-        return LoopbackServer(self, **kwargs)
+        """A ``LoopbackServer`` for this fake (use it as a context manager).
+
+        Serve through this method rather than ``LoopbackServer(fake)``: over
+        HTTP, injected disconnects and truncations act on the socket instead
+        of raising ``ConnectionLostError``.
+        """
+        return LoopbackServer(_OverHTTP(self), **kwargs)
+
+    # -- training jobs (see modelarts.testing.jobs) -----------------------------------
+
+    def add_job(
+        self,
+        name: Optional[str] = None,
+        *,
+        job_id: Optional[int] = None,
+        versions: int = 1,
+        status: Optional[int] = None,
+        timeline: Optional[Timeline] = None,
+        desc: str = "",
+        created_at: Moment = None,
+        workspace_id: str = "0",
+        **fields: Any,
+    ) -> int:
+        """Seed a job with ``versions`` versions (the latest has ``status`` or
+        ``timeline``, older ones are COMPLETED); return its id."""
+        return self._store.add_job(
+            name,
+            job_id=job_id,
+            versions=versions,
+            status=status,
+            timeline=timeline,
+            desc=desc,
+            created_at=created_at,
+            workspace_id=workspace_id,
+            **fields,
+        )
+
+    def add_version(
+        self,
+        job_id: Union[int, str],
+        *,
+        status: Optional[int] = None,
+        timeline: Optional[Timeline] = None,
+        created_at: Moment = None,
+        version_id: Optional[int] = None,
+        pre_version_id: Optional[int] = None,
+        **fields: Any,
+    ) -> int:
+        """Seed a version; ``timeline=[(seconds, status), ...]`` makes its status
+        change as ``clock`` advances. Returns the version id."""
+        return self._store.add_version(
+            job_id,
+            status=status,
+            timeline=timeline,
+            created_at=created_at,
+            version_id=version_id,
+            pre_version_id=pre_version_id,
+            **fields,
+        )
+
+    def update_version(
+        self,
+        job_id: Union[int, str],
+        version_id: Union[int, str],
+        *,
+        status: Optional[int] = None,
+        timeline: Optional[Timeline] = None,
+        **fields: Any,
+    ) -> None:
+        """Change a version from now on (a status, a timeline from now, record fields)."""
+        self._store.update_version(job_id, version_id, status=status, timeline=timeline, **fields)
+
+    @property
+    def jobs(self) -> List[JobSnapshot]:
+        """Snapshots of every job, by id."""
+        return self._store.jobs()
+
+    def job(self, job_id: Union[int, str]) -> JobSnapshot:
+        """A snapshot of one job; ``KeyError`` if it does not exist (or was deleted)."""
+        return self._store.job(job_id)
+
+    def version(self, job_id: Union[int, str], version_id: Union[int, str]) -> VersionSnapshot:
+        """A snapshot of one version; ``KeyError`` if it does not exist."""
+        return self._store.version(job_id, version_id)
+
+    @property
+    def new_version_timeline(self) -> Timeline:
+        """How versions created through the API progress (seconds, status)."""
+        return self._store.new_version_timeline
+
+    @new_version_timeline.setter
+    def new_version_timeline(self, timeline: Timeline) -> None:
+        self._store.new_version_timeline = tuple(timeline)
+
+    # -- faults and the call log ----------------------------------------------------------
+
+    def inject(
+        self,
+        target: Target,
+        fault: Union[Fault, Sequence[Fault]],
+        *,
+        times: Optional[int] = None,
+        rate: Optional[float] = None,
+        seed: Optional[int] = 0,
+    ) -> Injection:
+        """Inject ``fault`` into requests matching ``target``.
+
+        ``target``: ``"GET /v1/{project_id}/training-jobs/{job_id}/versions"``
+        (``{name}`` is any one segment), a path for any method, ``"*"``, or a
+        predicate on ``FakeRequest``. By default the next matching request
+        gets the fault; ``times=N`` the next N; ``rate=p`` each one with
+        probability p (from ``random.Random(seed)``), at most ``times`` if
+        given. Several faults take turns, or are drawn at random with
+        ``rate``. Earlier injections are consulted first.
+        """
+        faults = [fault] if isinstance(fault, Fault) else list(fault)
+        if times is None and rate is None:
+            times = 1
+        return self._faults.add(
+            Injection(_matcher(target), faults, times, rate, seed, description=repr(target))
+        )
+
+    def clear_faults(self) -> None:
+        """Drop every pending injection (the counts in ``faults_injected`` stay)."""
+        self._faults.clear()
+
+    @property
+    def injections(self) -> List[Injection]:
+        """The injections that may still act."""
+        return self._faults.rules
+
+    @property
+    def faults_injected(self) -> Dict[str, int]:
+        """How many faults were injected, by name (``{"http_503": 2, "disconnect": 1}``)."""
+        return self._faults.counts
+
+    def calls_to(self, method: str, pattern: str) -> List[Call]:
+        """The logged calls with ``method`` (``"*"`` for any) on a path pattern."""
+        regex = path_regex(pattern)
+        wanted = method.upper()
+        with self._lock:
+            calls = list(self.calls)
+        return [
+            call
+            for call in calls
+            if wanted in ("*", call.method) and regex.match(call.path) is not None
+        ]
 
     # -- routing -------------------------------------------------------------------
 
@@ -210,9 +442,7 @@ class FakeModelArts(Transport):
         later registration wins over an earlier one for the same request.
         """
 
-        regex = re.compile(
-            "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(pattern)) + "/?$"
-        )
+        regex = path_regex(pattern)
 
         def register(handler: Handler) -> Handler:
             with self._lock:
@@ -236,47 +466,112 @@ class FakeModelArts(Transport):
     # -- Transport -----------------------------------------------------------------
 
     def send(self, request: Request) -> Response:
+        return self._handle(request, over_http=False)
+
+    def _handle(self, request: Request, *, over_http: bool) -> Response:
         request_id = uuid.uuid4().hex
-        path = unquote(urlsplit(request.url).path)
+        split = urlsplit(request.url)
+        path = unquote(split.path)
+        query = dict(parse_qsl(split.query, keep_blank_values=True))
         handler, params, authenticated, path_known = self._match(request.method, path)
+        fault = self._faults.draw(FakeRequest(request, params, ""))
+        context = FaultContext(request, request_id, over_http, self.clock.sleep)
         identity = ""
-        reply: Reply
+        response: Optional[Response] = None
+        try:
+            if fault is not None and not fault.processed:
+                response = self._stamp(fault.respond(context), request_id)
+            else:
+                identity, reply = self._process(request, handler, params, authenticated, path_known)
+                response = self._render(reply, request, request_id)
+                if fault is not None:
+                    response = fault.spoil(response, context)
+        except (Abort, ConnectionLostError):
+            status = response.status if response is not None and fault and fault.answers() else 0
+            self._log(request, path, query, status, request_id, identity, fault)
+            raise
+        assert response is not None
+        self._log(request, path, query, response.status, request_id, identity, fault)
+        return response
+
+    def _process(
+        self,
+        request: Request,
+        handler: Optional[Handler],
+        params: Dict[str, str],
+        authenticated: bool,
+        path_known: bool,
+    ) -> "Tuple[str, Reply]":
+        identity = ""
         try:
             if authenticated:
                 identity = self._authenticate(request, params)
             if params.get("project_id", self.project_id) != self.project_id:
-                reply = error_reply(
+                return identity, error_reply(
                     403, "ModelArts.0210", "The project id in the URL does not match the token."
                 )
-            elif handler is None:
-                reply = (
-                    error_reply(405, "ModelArts.0101", f"method {request.method} not allowed")
-                    if path_known
-                    else error_reply(
-                        404,
-                        "APIGW.0101",
-                        "The API does not exist or has not been published.",
-                        v1=False,
+            if handler is None:
+                if path_known:
+                    return identity, error_reply(
+                        405, "ModelArts.0101", f"method {request.method} not allowed"
                     )
+                return identity, error_reply(
+                    404,
+                    "APIGW.0101",
+                    "The API does not exist or has not been published.",
+                    v1=False,
                 )
-            else:
-                reply = handler(FakeRequest(request, params, identity))
+            return identity, handler(FakeRequest(request, params, identity))
         except VerificationFailure as failure:
-            reply = Reply(failure.status, failure.body())
-        response = self._render(reply, request, request_id)
+            return identity, Reply(failure.status, failure.body())
+
+    def _log(
+        self,
+        request: Request,
+        path: str,
+        query: Dict[str, str],
+        status: int,
+        request_id: str,
+        identity: str,
+        fault: Optional[Fault],
+    ) -> None:
+        call = Call(
+            request.method,
+            path,
+            query,
+            status,
+            request_id,
+            identity,
+            request.body,
+            fault.name if fault is not None else None,
+            self.clock.now(),
+        )
         with self._lock:
-            self.calls.append(
-                Call(
-                    request.method,
-                    path,
-                    dict(parse_qsl(urlsplit(request.url).query, keep_blank_values=True)),
-                    reply.status,
-                    request_id,
-                    identity,
-                    request.body,
-                )
-            )
-        return response
+            self.calls.append(call)
+
+    def _stamp(self, response: Response, request_id: str) -> Response:
+        """A fault's own answer, with the headers every answer carries."""
+        headers = response.headers.merged(
+            {"X-Request-Id": request_id, "Date": format_datetime(self.clock.now(), usegmt=True)}
+        )
+        return Response(response.status, headers, response.body, response.request)
+
+    def _v1(self, handler: "Callable[[Incoming], Answer]") -> Handler:
+        """A job route as a ``Handler``: a ``StoreError`` becomes a v1 error body."""
+
+        def handle(request: FakeRequest) -> Reply:
+            try:
+                status, body = handler(request)
+            except StoreError as error:
+                status = error.status if self.error_status == "http" else 200
+                body = {
+                    "is_success": False,
+                    "error_code": error.code,
+                    "error_message": error.message,
+                }
+            return Reply(status, body)
+
+        return handle
 
     def _authenticate(self, request: Request, params: Dict[str, str]) -> str:
         now = self.clock.now()
@@ -367,6 +662,16 @@ class FakeModelArts(Transport):
             }
         }
         return json_reply(body, 201, **{"X-Subject-Token": issued.token})
+
+
+class _OverHTTP(Transport):
+    """The fake as ``LoopbackServer`` serves it: faults act on the socket."""
+
+    def __init__(self, fake: FakeModelArts) -> None:
+        self.fake = fake
+
+    def send(self, request: Request) -> Response:
+        return self.fake._handle(request, over_http=True)
 
 
 def _iso(moment: datetime) -> str:
