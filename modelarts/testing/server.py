@@ -150,6 +150,9 @@ class _ThreadingServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True
     allow_reuse_address = True
     block_on_close = False
+    # socketserver's default backlog of 5 drops the SYNs of a burst of concurrent
+    # clients, which then wait a full second to retry.
+    request_queue_size = 128
 
     def __init__(
         self, address: "tuple[str, int]", app: App, ssl_context: Optional[ssl.SSLContext]
