@@ -68,7 +68,7 @@ import re
 import socket
 import ssl
 import threading
-from typing import Any, Dict, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Mapping, Optional, Tuple, Type, Union
 from urllib.parse import urlsplit
 
 import urllib3
@@ -108,6 +108,7 @@ TimeoutInput = Union[None, float, Tuple[Optional[float], Optional[float]]]
 PathInput = Union[str, "os.PathLike[str]"]
 VerifyInput = Union[bool, PathInput]
 CertInput = Union[None, PathInput, Tuple[PathInput, PathInput]]
+PoolClasses = Dict[str, Type[HTTPConnectionPool]]
 
 _USER_AGENT = f"modelarts-python/{__version__}"
 # What urllib3 and the socket layer raise; everything else is a bug of ours.
@@ -210,18 +211,20 @@ def _check_request(request: Request) -> str:
 class _Attempt(threading.local):
     """How far the current thread's request got; read when it fails.
 
-    ``connecting`` is true while a fresh connection is being opened (TCP,
-    proxy ``CONNECT``, TLS handshake); ``writing`` once the request started
-    going out on a connection. A failure while connecting, or before writing,
-    proves the server never saw the request.
+    ``engaged`` is set once one of this module's pools takes the request (a
+    caller-supplied requests adapter, or a mock, never does); ``connecting``
+    while a fresh connection is being opened (TCP, proxy ``CONNECT``, TLS
+    handshake); ``writing`` once the request started going out on a
+    connection. A failure while connecting, or before writing, proves the
+    server never saw the request.
     """
 
+    engaged = False
     connecting = False
     writing = False
 
     def reset(self) -> None:
-        self.connecting = False
-        self.writing = False
+        self.engaged = self.connecting = self.writing = False
 
     @property
     def never_sent(self) -> bool:
@@ -256,9 +259,17 @@ class _TrackedHTTPSConnection(HTTPSConnection):
 class _HTTPPool(HTTPConnectionPool):
     ConnectionCls = _TrackedHTTPConnection
 
+    def urlopen(self, *args: Any, **kwargs: Any) -> Any:
+        _ATTEMPT.engaged = True
+        return super().urlopen(*args, **kwargs)
+
 
 class _HTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _TrackedHTTPSConnection
+
+    def urlopen(self, *args: Any, **kwargs: Any) -> Any:
+        _ATTEMPT.engaged = True
+        return super().urlopen(*args, **kwargs)
 
 
 class _UnverifiedHTTPSPool(_HTTPSPool):
@@ -338,9 +349,9 @@ def _handshake_rejected(exc: BaseException) -> bool:
     for inner in _chain(exc):
         if isinstance(inner, ssl.SSLCertVerificationError):
             return True
-        if isinstance(inner, ssl.SSLError) and any(
-            (inner.reason or "").endswith(alert) for alert in _HANDSHAKE_ALERTS
-        ):
+        # ``reason`` is set by the ssl module; an SSLError built elsewhere lacks it.
+        reason = getattr(inner, "reason", None) or ""
+        if isinstance(inner, ssl.SSLError) and reason.endswith(_HANDSHAKE_ALERTS):
             return True
     return False
 
