@@ -41,6 +41,7 @@ case-insensitive substring of the job name.
 
 from __future__ import annotations
 
+import enum
 import json
 import re
 import secrets
@@ -177,6 +178,13 @@ Handler = Callable[[FakeRequest], Reply]
 Target = Union[str, Callable[[FakeRequest], bool], None]
 
 
+class _Unset(enum.Enum):
+    TOKEN = 0
+
+
+_UNSET = _Unset.TOKEN
+
+
 def path_regex(pattern: str) -> Pattern[str]:
     """``/v1/{project_id}/x/{id}`` as a regex: ``{name}`` is one path segment."""
     return re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(pattern)) + "/?$")
@@ -257,7 +265,7 @@ class FakeModelArts(Transport):
         with self._lock:
             self._users[name] = _User(name, password, account or name, secrets.token_hex(16))
 
-    def session_kwargs(self, endpoint: Optional[str] = None) -> Dict[str, str]:
+    def session_kwargs(self, endpoint: Optional[str] = None) -> Dict[str, Any]:
         """Arguments for ``Session(...)`` that authenticate against this fake."""
         kwargs = {
             "access_key": self.access_key,
@@ -383,7 +391,7 @@ class FakeModelArts(Transport):
         target: Target,
         fault: Union[Fault, Sequence[Fault]],
         *,
-        times: Optional[int] = None,
+        times: "Union[int, None, _Unset]" = _UNSET,
         rate: Optional[float] = None,
         seed: Optional[int] = 0,
     ) -> Injection:
@@ -392,14 +400,15 @@ class FakeModelArts(Transport):
         ``target``: ``"GET /v1/{project_id}/training-jobs/{job_id}/versions"``
         (``{name}`` is any one segment), a path for any method, ``"*"``, or a
         predicate on ``FakeRequest``. By default the next matching request
-        gets the fault; ``times=N`` the next N; ``rate=p`` each one with
-        probability p (from ``random.Random(seed)``), at most ``times`` if
-        given. Several faults take turns, or are drawn at random with
-        ``rate``. Earlier injections are consulted first.
+        gets the fault; ``times=N`` the next N, ``times=None`` every one;
+        ``rate=p`` each one with probability p (from ``random.Random(seed)``),
+        with no limit unless ``times`` is given. Several faults take turns, or
+        are drawn at random with ``rate``. Earlier injections are consulted
+        first; the returned ``Injection`` counts and can ``cancel()``.
         """
         faults = [fault] if isinstance(fault, Fault) else list(fault)
-        if times is None and rate is None:
-            times = 1
+        if isinstance(times, _Unset):
+            times = None if rate is not None else 1
         return self._faults.add(
             Injection(_matcher(target), faults, times, rate, seed, description=repr(target))
         )
