@@ -42,6 +42,7 @@ never the macOS or Windows system proxy settings.
 from __future__ import annotations
 
 import base64
+import functools
 import ipaddress
 import os
 import re
@@ -221,8 +222,12 @@ def _parse_entry(entry: str) -> Optional[NoProxyRule]:
     return NoProxyRule(domain=domain, port=port)
 
 
+@functools.lru_cache(maxsize=64)
 def parse_no_proxy(value: str) -> Tuple[NoProxyRule, ...]:
-    """The rules of a ``NO_PROXY`` value, unparseable entries left out."""
+    """The rules of a ``NO_PROXY`` value, unparseable entries left out.
+
+    Cached: the transports consult it for every request.
+    """
     rules = []
     for raw in value.split(","):
         entry = raw.strip()

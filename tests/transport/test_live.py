@@ -525,14 +525,56 @@ def test_close_is_idempotent_and_a_closed_transport_refuses(
     assert "closed" in repr(live)
 
 
-def test_close_releases_the_pooled_connections(echo: LoopbackServer) -> None:
-    live = Urllib3Transport()
-    live.send(Request("GET", echo.url))
-    live.close()
-    # The server sees the client side go away: a new transport needs a new connection.
-    with Urllib3Transport() as again:
-        again.send(Request("GET", echo.url))
-    assert echo.connections_accepted == 2
+def test_close_while_another_thread_sends(serve: Callable[..., LoopbackServer]) -> None:
+    entered, release = threading.Event(), threading.Event()
+
+    def app(request: Request) -> Response:
+        entered.set()
+        release.wait(10)
+        return Response(200, body=b"late but whole")
+
+    server = serve(app)
+    live = Urllib3Transport(timeout=5)
+    results: List[object] = []
+    worker = threading.Thread(
+        target=lambda: results.append(live.send(Request("GET", server.url)).body))
+    worker.start()
+    assert entered.wait(10)
+    live.close()  # must neither block on nor break the request in flight
+    release.set()
+    worker.join(10)
+    assert results == [b"late but whole"]
+    with pytest.raises(TransportError, match="closed"):
+        live.send(Request("GET", server.url))
+
+
+def test_close_releases_the_pooled_connections() -> None:
+    # A hand-written server, to watch the connection itself: after close() the
+    # idle keep-alive connection must be closed from the client side.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        live = Urllib3Transport(timeout=5)
+        accepted: List[socket.socket] = []
+
+        def serve_one() -> None:
+            conn, _ = listener.accept()
+            accepted.append(conn)
+            conn.settimeout(5)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(4096)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+
+        server = threading.Thread(target=serve_one)
+        server.start()
+        assert live.send(Request("GET", f"http://127.0.0.1:{port}/")).body == b"ok"
+        server.join(5)
+        (conn,) = accepted
+        with conn:
+            live.close()
+            assert conn.recv(1) == b""  # EOF: the client closed its pooled connection
 
 
 def test_is_a_transport_and_a_context_manager(echo: LoopbackServer) -> None:
