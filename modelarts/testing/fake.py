@@ -35,8 +35,9 @@ tested against both. Gateway answers (authentication, unknown API) keep their
 the console shows them). ``page`` 0 (the default) returns every version;
 ``page`` n >= 1 returns the n-th slice of ``per_page`` versions in that order,
 and a page past the end is empty; ``version_count`` is always the total.
-List-jobs sorts by ``sortBy`` then job id, and ``search_content`` is a
-case-insensitive substring of the job name.
+List-jobs shows the jobs of one ``workspace_id`` (default ``"0"``), sorts by
+``sortBy`` then job id, and ``search_content`` is a case-insensitive
+substring of the job name.
 """
 
 from __future__ import annotations
@@ -405,6 +406,9 @@ class FakeModelArts(Transport):
         with no limit unless ``times`` is given. Several faults take turns, or
         are drawn at random with ``rate``. Earlier injections are consulted
         first; the returned ``Injection`` counts and can ``cancel()``.
+
+        Faults are drawn before authentication, as a network or gateway
+        failure would be: ``"*"`` matches IAM token requests too.
         """
         faults = [fault] if isinstance(fault, Fault) else list(fault)
         if isinstance(times, _Unset):
@@ -464,7 +468,9 @@ class FakeModelArts(Transport):
         self, method: str, path: str
     ) -> "Tuple[Optional[Handler], Dict[str, str], bool, bool]":
         path_known = False
-        for route_method, regex, handler, authenticated in self._routes:
+        with self._lock:
+            routes = list(self._routes)
+        for route_method, regex, handler, authenticated in routes:
             found = regex.match(path)
             if found:
                 path_known = True

@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 from typing import (
     Any,
     Callable,
-    ClassVar,
     Dict,
     List,
     Mapping,
@@ -108,7 +107,7 @@ class Fault:
     """Base class. ``name`` keys ``fake.faults_injected`` and ``Call.fault``."""
 
     #: Whether the fake handles the request (and changes state) before the fault acts.
-    processed: ClassVar[bool] = False
+    processed: bool = False
 
     @property
     def name(self) -> str:
@@ -242,7 +241,7 @@ class Truncated(Fault):
     """The real answer, cut to ``keep`` of its body under the full ``Content-Length``."""
 
     keep: float = 0.5
-    processed: ClassVar[bool] = True
+    processed = True  # a class attribute, not a field
 
     @property
     def name(self) -> str:
@@ -265,7 +264,7 @@ class Delay(Fault):
 
     seconds: float
     real: bool = False
-    processed: ClassVar[bool] = True
+    processed = True  # a class attribute, not a field
 
     @property
     def name(self) -> str:
@@ -287,7 +286,7 @@ class Disconnect(Fault):
     a server dies after committing.
     """
 
-    processed: bool = False  # type: ignore[misc]
+    processed: bool = False
 
     @property
     def name(self) -> str:

@@ -346,6 +346,69 @@ def test_create_job_validates_the_config(session: Session, config: Dict[str, Any
     assert (error.status_code, error.error_code) == (400, "ModelArts.0104")
 
 
+DOC_CONFIGS = {
+    # The three create bodies of api.md §2.2 (examples/create_job.hwcn.request.*.json).
+    "obs_dataset": {
+        "worker_server_num": 1,
+        "app_url": "/usr/app/",
+        "boot_file_url": "/usr/app/boot.py",
+        "parameter": [{"label": "learning_rate", "value": "0.01"}],
+        "dataset_id": "38277e62-9e59-48f4-8d89-c8cf41622c24",
+        "dataset_version_id": "2ff0d6ba-c480-45ae-be41-09a8369bfc90",
+        "spec_id": 1,
+        "engine_id": 1,
+        "train_url": "/usr/train/",
+        "log_url": "/usr/log/",
+    },
+    "custom_image": {
+        "worker_server_num": 1,
+        "data_url": "/usr/data/",
+        "app_url": "/usr/app/",
+        "parameter": [{"label": "CUSTOM_PARAM1", "value": "1"}],
+        "spec_id": 1,
+        "user_command": "bash -x /home/work/run_train.sh python /home/work/user-job-dir/app/x.py",
+        "user_image_url": "100.125.5.235:20202/jobmng/custom-cpu-base:1.0",
+        "train_url": "/usr/train/",
+        "log_url": "/usr/log/",
+    },
+    "volumes": {
+        "worker_server_num": 1,
+        "app_url": "/usr/app/",
+        "boot_file_url": "/usr/app/boot.py",
+        "data_url": "/usr/data/",
+        "spec_id": 1,
+        "engine_id": 1,
+        "volumes": [
+            {"nfs": {"id": "43b37236", "src_path": "192.168.8.150:/",
+                     "dest_path": "/home/work/nas", "read_only": False}},
+            {"host_path": {"src_path": "/root/work", "dest_path": "/home/mind",
+                           "read_only": False}},
+        ],
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(DOC_CONFIGS))
+def test_create_job_accepts_the_documented_bodies(
+    fake: FakeModelArts, session: Session, kind: str
+) -> None:
+    workspace = "af261af2218841ec960b01ab3cf1a5fa"
+    body = {
+        "job_name": f"TestModelArtsJob_{kind}",
+        "job_desc": "This is a ModelArts job",
+        "workspace_id": workspace,
+        "config": DOC_CONFIGS[kind],
+    }
+    created = session.request("POST", JOBS, json=body)
+    version = fake.version(created["job_id"], created["version_id"])
+    for name, value in DOC_CONFIGS[kind].items():
+        assert version.record[name] == value, name
+    # Another workspace: not listed under the default one.
+    assert get(session, JOBS)["job_total_count"] == 0
+    listed = get(session, JOBS, workspace_id=workspace)
+    assert [job["job_id"] for job in listed["jobs"]] == [created["job_id"]]
+
+
 def test_create_job_without_a_version(fake: FakeModelArts, session: Session) -> None:
     created = session.request("POST", JOBS, json=create_body(create_version=False))
     assert "version_id" not in created
