@@ -31,7 +31,7 @@ file, 409 ``ModelArts.2796`` for stopping a version that has finished. With
 tested against both. Gateway answers (authentication, unknown API) keep their
 4xx either way.
 
-**Listing versions** answers newest first (the highest version id first, as
+**Listing versions** answers newest first (the most recently created first, as
 the console shows them). ``page`` 0 (the default) returns every version;
 ``page`` n >= 1 returns the n-th slice of ``per_page`` versions in that order,
 and a page past the end is empty; ``version_count`` is always the total.
