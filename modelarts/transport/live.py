@@ -39,7 +39,9 @@ Decisions a caller can rely on:
 * **Proxies** come from ``proxies=`` when given (the environment is then not
   read at all), else, with ``trust_env=True``, from the environment, read again
   for every request (eight dictionary look-ups) so a changed variable takes
-  effect at once. The rules are in ``modelarts.transport.proxies``. Proxy
+  effect at once. The rules are in ``modelarts.transport.proxies``; a variable
+  naming an unusable proxy (``socks5://``, no host) makes ``send`` raise
+  ``ConfigurationError``, as a bad ``proxies=`` does at construction. Proxy
   credentials travel only in the ``Proxy-Authorization`` header and never
   appear in a repr or an error message.
 * **Closing** releases every pooled connection; ``close()`` may be called any
@@ -446,16 +448,18 @@ class Urllib3Transport(Transport):
     ``timeout``: seconds (float) for both phases, or a ``(connect, read)`` pair
     where ``None`` means no limit; default ``DEFAULT_TIMEOUT`` = (10, 60).
     ``verify``: ``True`` checks certificates against the system's trust store,
-    a path names a CA bundle file or directory to trust instead, ``False``
+    a path names a CA bundle file (or an OpenSSL hashed directory) to trust
+    instead, ``False``
     turns checking off (no warning is printed: that was the caller's choice).
     ``cert``: a client certificate file (with its key inside) or a
     ``(certificate, key)`` pair, for mutual TLS. ``proxies``: a mapping with
     keys from ``http``, ``https``, ``all``, ``no_proxy`` that replaces the
     environment's proxy settings entirely (``{}`` means always direct);
     ``trust_env=False`` ignores the environment's proxy variables.
-    ``pool_maxsize``: idle connections kept per host; more concurrent requests
-    still run, on connections closed after use. ``user_agent``: sent when a
-    request has no ``User-Agent`` of its own.
+    ``pool_maxsize``: connections kept per host; more concurrent requests still
+    run, on extra connections closed after use (urllib3 logs "Connection pool
+    is full" for each), so size it to the number of threads sharing the
+    transport. ``user_agent``: sent when a request has no ``User-Agent``.
     """
 
     def __init__(
