@@ -26,7 +26,7 @@ from typing import (
     Tuple,
     Union,
 )
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -78,7 +78,10 @@ class Headers(Mapping[str, str]):
         if isinstance(other, Headers):
             return self.lower_items() == other.lower_items()
         if isinstance(other, Mapping):
-            return self == Headers(other)
+            try:
+                return self == Headers(other)
+            except TypeError:  # a mapping with non-str values is not a header set
+                return False
         return NotImplemented
 
     def __hash__(self) -> int:
@@ -167,8 +170,17 @@ class Request:
 
     @property
     def query(self) -> "List[Tuple[str, str]]":
-        """The query as decoded ``(key, value)`` pairs, in wire order."""
-        return parse_qsl(self._split.query, keep_blank_values=True)
+        """The query as decoded ``(key, value)`` pairs, in wire order.
+
+        Decoded with plain percent-decoding: a literal ``+`` stays ``+`` (the
+        signer encodes a space as ``%20``, never ``+``).
+        """
+        pairs = []
+        for piece in self._split.query.split("&"):
+            if piece:
+                key, _, value = piece.partition("=")
+                pairs.append((unquote(key), unquote(value)))
+        return pairs
 
     @property
     def target(self) -> str:

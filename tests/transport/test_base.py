@@ -219,3 +219,12 @@ def test_transport_context_manager_closes_and_defaults_are_harmless() -> None:
     assert echo.requires_credentials is True
     echo.attach_redactor(object())  # type: ignore[arg-type]
     Transport.close(echo)  # the base close is a no-op
+
+
+def test_query_decoding_keeps_a_literal_plus() -> None:
+    request = Request("GET", "https://h.example/p?a=1+2&b=%2B%20x&c&d=")
+    assert request.query == [("a", "1+2"), ("b", "+ x"), ("c", ""), ("d", "")]
+
+
+def test_headers_compare_unequal_to_a_non_header_mapping() -> None:
+    assert Headers({"a": "1"}) != {"a": 1}
