@@ -18,7 +18,7 @@ def _run(*args: str) -> "subprocess.CompletedProcess[str]":
 def test_ruff() -> None:
     result = _run(
         "ruff", "check", "--no-cache", "--config", ".ci/ruff.toml",
-        "modelarts", "tests", "benchmarks",
+        "modelarts", "tests", "benchmarks", "fixtures",
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
