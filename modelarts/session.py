@@ -26,15 +26,15 @@ from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, Callable, ClassVar, Dict, Iterable, Mapping, Optional, Tuple, Union
 
-from . import __version__, _config
+from . import __version__, _config, _iam
 from . import _signing as signing
 from ._auth import RefreshingCredentials, TokenCache
 from ._config import ENV, FileSettings
 from ._decode import decode_json, error_fields, raise_for_error
 from .clock import Clock, SystemClock
-from .credentials import AccessKeyCredentials, PasswordCredentials, from_arguments, parse_expiry
+from .credentials import AccessKeyCredentials, PasswordCredentials, from_arguments
 from .endpoints import GLOBAL_IAM_ENDPOINT, normalize_endpoint, validate_region
-from .errors import ConfigurationError, ResponseFormatError, TransportError
+from .errors import ConfigurationError, TransportError
 from .redaction import PROJECT_ID_PLACEHOLDER, Redactor, mask
 from .retry import Retry, parse_retry_after
 from .transport.base import Request, Response, Transport
@@ -100,7 +100,7 @@ class Session:
                 "timeout= configures the default transport; set it on your transport instead"
             )
         self._owns_transport = transport is None
-        self._transport = transport or _transport_from_environment(env, timeout)
+        self._transport = transport or _config.default_transport(env, timeout)
         self._transport.attach_redactor(self._redactor)
         if self._owns_transport:
             # A recording made through MODELARTS_FIXTURE must reach the disk even
@@ -502,57 +502,17 @@ class Session:
         if self.region_name is None:
             raise ConfigurationError("project_id unknown and no region to look it up by")
         operation = "look up the project id"
-        data = self._iam_request("GET", "/v3/projects", [("name", self.region_name)], operation)
-        projects = data.get("projects") if isinstance(data, dict) else None
-        if not isinstance(projects, list) or not all(isinstance(p, dict) for p in projects):
-            raise ResponseFormatError(
-                "expected a 'projects' list", operation=operation, field="projects"
-            )
-        ids = [p.get("id") for p in projects if p.get("name", self.region_name) == self.region_name]
-        if not ids:
-            raise ConfigurationError(
-                f"no project named {self.region_name!r} is visible to these credentials; "
-                "check region_name or pass project_id="
-            )
-        if len(ids) > 1:
-            raise ConfigurationError(
-                f"several projects are named {self.region_name!r}; pass project_id= to choose"
-            )
-        if not isinstance(ids[0], str) or not ids[0]:
-            raise ResponseFormatError(
-                "the project has no id", operation=operation, field="projects[0].id"
-            )
-        return ids[0]
+        data = self._iam_request("GET", _iam.PROJECTS_PATH, [("name", self.region_name)], operation)
+        return _iam.project_id_from_listing(data, self.region_name, operation)
 
     def _fetch_token(self) -> "Tuple[str, Optional[datetime]]":
-        login = self._login
-        assert login is not None
+        assert self._login is not None
         operation = "get an IAM token"
-        if self._project_id not in (None, PROJECT_ID_PLACEHOLDER):
-            scope: Dict[str, Any] = {"project": {"id": self._project_id}}
-        elif self.region_name:
-            scope = {"project": {"name": self.region_name}}
-        else:
-            raise ConfigurationError("password login needs region_name= or project_id=")
-        body = {
-            "auth": {
-                "identity": {
-                    "methods": ["password"],
-                    "password": {
-                        "user": {
-                            "name": login.username,
-                            "password": login.password,
-                            "domain": {"name": login.account},
-                        }
-                    },
-                },
-                "scope": scope,
-            }
-        }
+        body = _iam.token_request_body(self._login, self._project_id, self.region_name)
         response, _ = self._send(
             "POST",
             self.iam_endpoint,
-            "/v3/auth/tokens",
+            _iam.TOKEN_PATH,
             [("nocatalog", "true")],
             body,
             operation,
@@ -563,35 +523,16 @@ class Session:
             operation,
             hint="check username, password and account (the account's domain name)",
         )
-        token = response.headers.get("X-Subject-Token")
-        if not token:
-            raise ResponseFormatError(
-                "IAM answered without an X-Subject-Token header",
-                operation=operation,
-                status_code=response.status,
-                request_id=response.request_id,
-            )
-        self._redactor.add_secret(token, "IAM token")
-        data = decode_json(response, operation)
-        details = data.get("token") if isinstance(data, dict) else None
-        if not isinstance(details, dict):
-            details = {}
-        project = details.get("project")
-        if isinstance(project, dict) and isinstance(project.get("id"), str):
+        if response.headers.get("X-Subject-Token"):
+            self._redactor.add_secret(response.headers["X-Subject-Token"], "IAM token")
+        answer = _iam.read_token_answer(response, operation)
+        if answer.project_id is not None:
             if self._project_id in (None, PROJECT_ID_PLACEHOLDER):
-                self._project_id = project["id"]
-            self._redactor.add_identifier(project["id"], PROJECT_ID_PLACEHOLDER)
-        user = details.get("user")
-        if isinstance(user, dict):
-            self._redactor.add_identifier(_text(user.get("id")), "{user_id}")
-            domain = user.get("domain")
-            if isinstance(domain, dict):
-                self._redactor.add_identifier(_text(domain.get("id")), "{domain_id}")
-        return token, parse_expiry(details.get("expires_at"))
-
-
-def _text(value: Any) -> Optional[str]:
-    return value if isinstance(value, str) and value else None
+                self._project_id = answer.project_id
+            self._redactor.add_identifier(answer.project_id, PROJECT_ID_PLACEHOLDER)
+        self._redactor.add_identifier(answer.user_id, "{user_id}")
+        self._redactor.add_identifier(answer.domain_id, "{domain_id}")
+        return answer.token, answer.expires_at
 
 
 def _hint(response: Response, attempts: int, auth_mode: str) -> str:
@@ -607,26 +548,3 @@ def _hint(response: Response, attempts: int, auth_mode: str) -> str:
     elif response.status == 403:
         parts.append("the credentials lack permission for this project or operation")
     return "; ".join(parts)
-
-
-def _transport_from_environment(env: Mapping[str, str], timeout: Timeout) -> Transport:
-    """The default transport, or a replaying/recording one when ``MODELARTS_FIXTURE`` is set."""
-    fixture = env.get(ENV.FIXTURE)
-    if fixture:
-        from .transport.record_modes import RecordMode
-
-        mode = RecordMode.parse(env.get(ENV.RECORD_MODE) or RecordMode.NONE.value)
-        if mode is RecordMode.NONE:
-            from .transport.fixture import FixtureTransport
-
-            replay: Transport = FixtureTransport(fixture)
-            return replay
-        from .transport.fixture import RecordingTransport
-        from .transport.live import Urllib3Transport
-
-        recorder: Transport = RecordingTransport(Urllib3Transport(timeout), fixture, mode=mode)
-        return recorder
-    from .transport.live import Urllib3Transport
-
-    live: Transport = Urllib3Transport(timeout)
-    return live
