@@ -72,7 +72,7 @@ def test_transports_never_import_the_session() -> None:
 def test_every_module_imports() -> None:
     for info in pkgutil.walk_packages(modelarts.__path__, "modelarts."):
         if info.name.endswith("requests_transport"):
-            continue  # needs the optional extra; tested in tests/transport/test_requests_transport.py
+            continue  # needs the optional extra (tests/transport/test_requests_transport.py)
         importlib.import_module(info.name)
 
 

@@ -16,23 +16,27 @@ Nothing here is imported by the SDK itself.
 
 from __future__ import annotations
 
-from .clock import FakeClock
-from .fake import Call, FakeModelArts, FakeRequest, Reply, error_reply, json_reply
-from .faults import (
-    Delay,
-    Disconnect,
-    ErrorStatus,
-    Failure,
-    Fault,
-    Injection,
-    NotJSON,
-    Truncated,
-    gateway_error,
-    server_error,
-    throttled,
-)
-from .jobs import JobSnapshot, VersionSnapshot
-from .server import Abort, LoopbackServer
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .clock import FakeClock
+    from .fake import Call, FakeModelArts, FakeRequest, Reply, error_reply, json_reply
+    from .faults import (
+        Delay,
+        Disconnect,
+        ErrorStatus,
+        Failure,
+        Fault,
+        Injection,
+        NotJSON,
+        Truncated,
+        gateway_error,
+        server_error,
+        throttled,
+    )
+    from .jobs import JobSnapshot, VersionSnapshot
+    from .server import Abort, LoopbackServer
 
 __all__ = [
     "Abort",
@@ -58,3 +62,42 @@ __all__ = [
     "server_error",
     "throttled",
 ]
+
+# Loaded on first use: pytest imports this package for the plugin at every start.
+_LAZY = {
+    "Abort": ".server",
+    "Call": ".fake",
+    "Delay": ".faults",
+    "Disconnect": ".faults",
+    "ErrorStatus": ".faults",
+    "Failure": ".faults",
+    "FakeClock": ".clock",
+    "FakeModelArts": ".fake",
+    "FakeRequest": ".fake",
+    "Fault": ".faults",
+    "Injection": ".faults",
+    "JobSnapshot": ".jobs",
+    "LoopbackServer": ".server",
+    "NotJSON": ".faults",
+    "Reply": ".fake",
+    "Truncated": ".faults",
+    "VersionSnapshot": ".jobs",
+    "error_reply": ".fake",
+    "gateway_error": ".faults",
+    "json_reply": ".fake",
+    "server_error": ".faults",
+    "throttled": ".faults",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> "list[str]":
+    return sorted(set(globals()) | set(__all__))
