@@ -1,0 +1,234 @@
+"""The ``modelarts jobs ...`` commands: one function each, ``(context, args) -> exit status``.
+
+Each one checks its arguments before building the session (so a usage error
+never needs credentials), and a destructive one makes sure it may proceed
+(``--yes``, or a terminal to ask on) before anything is sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
+
+from ._cli_console import Context, UsageError
+from ._cli_format import (
+    JOB_COLUMNS,
+    dump_json,
+    job_row,
+    number,
+    render_pairs,
+    render_table,
+    version_pairs,
+)
+from .display import render_versions_table
+from .estimator import Estimator
+from .training_job import TrainingJob, normalize_id
+
+__all__ = ["COMMANDS", "Aborted"]
+
+#: list-jobs ``page`` is documented as [1, 65535].
+_LAST_PAGE = 65535
+
+
+class Aborted(Exception):
+    """The person at the terminal answered no (exit status 1)."""
+
+
+def _write_records(ctx: Context, records: Iterator[Any], output: str) -> None:
+    """``json``: one indented array, written once complete; ``jsonl``: a line per record, as
+    it arrives (nothing but the current page is held)."""
+    ascii_only = ctx.console.ascii_only
+    if output == "jsonl":
+        for record in records:
+            ctx.console.out(dump_json(record, ascii_only=ascii_only) + "\n")
+        return
+    collected = list(records)
+    ctx.finish_progress()
+    ctx.console.out(dump_json(collected, indent=2, ascii_only=ascii_only) + "\n")
+
+
+# -- jobs list ------------------------------------------------------------------------------
+
+
+class _JobPages:
+    """The list-jobs records of one page, or of every page (``--all``)."""
+
+    def __init__(self, ctx: Context, args: Any, per_page: int) -> None:
+        self.ctx = ctx
+        self.args = args
+        self.per_page = per_page
+        self.total: Optional[int] = None
+
+    def fetch(self, page: int) -> List[Dict[str, Any]]:
+        args = self.args
+        body = Estimator.get_job_list(
+            self.ctx.session(),
+            status=args.status,
+            per_page=self.per_page,
+            page=page,
+            sortBy=args.sort_by,
+            order=args.order,
+            search_content=args.search,
+        )
+        self.total = number(body.get("job_total_count"))
+        jobs = body.get("jobs") or []
+        return [job for job in jobs if isinstance(job, dict)]
+
+    def every_page(self) -> Iterator[Dict[str, Any]]:
+        # Stops at the announced total, a short or empty page, or a page holding only
+        # jobs already seen (a server that ignores ``page`` must not loop forever).
+        seen: Set[str] = set()
+        for page in range(1, _LAST_PAGE + 1):
+            jobs = self.fetch(page)
+            fresh = [job for job in jobs if _job_key(job) not in seen]
+            seen.update(_job_key(job) for job in fresh)
+            yield from fresh
+            done = self.total is not None and len(seen) >= self.total
+            if done or not fresh or len(jobs) < self.per_page:
+                return
+
+
+def _job_key(job: Dict[str, Any]) -> str:
+    value = job.get("job_id")
+    return str(value) if value is not None else dump_json(job)
+
+
+def list_jobs(ctx: Context, args: Any) -> int:
+    if args.all and args.page is not None:
+        raise UsageError("--all walks every page; leave out --page")
+    per_page = args.per_page if args.per_page is not None else (1000 if args.all else 50)
+    pages = _JobPages(ctx, args, per_page)
+    records: Iterator[Dict[str, Any]]
+    if args.all:
+        progress = ctx.progress("jobs", streaming=args.output == "jsonl")
+        records = progress.count(pages.every_page(), lambda: pages.total)
+    else:
+        records = iter(pages.fetch(args.page or 1))
+    if args.output != "table":
+        _write_records(ctx, records, args.output)
+        return 0
+    rows = [job_row(job) for job in records]
+    ctx.finish_progress()
+    ctx.console.out(render_table(JOB_COLUMNS, rows) + "\n")
+    if not args.all and pages.total is not None:
+        first = ((args.page or 1) - 1) * per_page
+        if first + len(rows) < pages.total:
+            ctx.console.err(
+                f"showing jobs {first + 1}-{first + len(rows)} of {pages.total}; "
+                f"--page {(args.page or 1) + 1} for the next page, --all for every job"
+            )
+    return 0
+
+
+# -- jobs versions / show / logs ------------------------------------------------------------
+
+
+def list_versions(ctx: Context, args: Any) -> int:
+    job_id = normalize_id(args.job_id, "JOB_ID")
+    progress = ctx.progress("versions", streaming=args.output == "jsonl")
+    session = ctx.session(count_versions=progress.enabled)
+    versions = Estimator(session, job_id=job_id).iter_job_versions(page_size=args.page_size)
+    counter = ctx.counter
+    counted = progress.count(versions, lambda: counter.total if counter else None)
+    if args.output == "table":
+        table = render_versions_table(counted)
+        ctx.finish_progress()
+        ctx.console.out(table + "\n")
+    else:
+        _write_records(ctx, (job.raw for job in counted), args.output)
+    return 0
+
+
+def show_version(ctx: Context, args: Any) -> int:
+    job_id = normalize_id(args.job_id, "JOB_ID")
+    version_id = normalize_id(args.version_id, "VERSION_ID")
+    session = ctx.session()
+    body = TrainingJob(session, job_id, version_id).get_job_info()
+    if args.output == "json":
+        ctx.console.out(dump_json(body, indent=2, ascii_only=ctx.console.ascii_only) + "\n")
+    else:
+        job = TrainingJob.from_version_detail(session, body)
+        ctx.console.out(render_pairs(version_pairs(job)) + "\n")
+    return 0
+
+
+def show_logs(ctx: Context, args: Any) -> int:
+    job_id = normalize_id(args.job_id, "JOB_ID")
+    version_id = normalize_id(args.version_id, "VERSION_ID")
+    version = TrainingJob(ctx.session(), job_id, version_id)
+    body = version.get_job_log(args.file, lines=args.lines)
+    content = body.get("content")
+    text = content if isinstance(content, str) else ""
+    if text:
+        ctx.console.out(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+# -- changes -------------------------------------------------------------------------------
+
+
+def _may_proceed(ctx: Context, args: Any, what: str) -> None:
+    """Refuse early when nobody can confirm: before credentials are even looked at."""
+    if not args.yes and not ctx.console.interactive:
+        raise UsageError(
+            f"refusing to {what} without confirmation: stdin is not a terminal; "
+            "pass --yes to confirm"
+        )
+
+
+def _confirm(ctx: Context, args: Any, question: str) -> None:
+    if args.yes:
+        return
+    if not ctx.console.ask(question):
+        raise Aborted("aborted; nothing was changed")
+
+
+def stop_version(ctx: Context, args: Any) -> int:
+    job_id = normalize_id(args.job_id, "JOB_ID")
+    version_id = normalize_id(args.version_id, "VERSION_ID")
+    _may_proceed(ctx, args, f"stop version {version_id} of job {job_id}")
+    version = TrainingJob(ctx.session(), job_id, version_id)
+    _confirm(ctx, args, f"Stop version {version_id} of job {job_id}?")
+    version.stop_job_version()
+    ctx.console.out(f"stopping version {version_id} of job {job_id}\n")
+    return 0
+
+
+def delete_version(ctx: Context, args: Any) -> int:
+    job_id = normalize_id(args.job_id, "JOB_ID")
+    version_id = normalize_id(args.version_id, "VERSION_ID")
+    _may_proceed(ctx, args, f"delete version {version_id} of job {job_id}")
+    version = TrainingJob(ctx.session(), job_id, version_id)
+    _confirm(ctx, args, f"Delete version {version_id} of job {job_id}? This cannot be undone.")
+    version.delete_job_version()
+    ctx.console.out(f"deleting version {version_id} of job {job_id}\n")
+    return 0
+
+
+def delete_job(ctx: Context, args: Any) -> int:
+    job_id = normalize_id(args.job_id, "JOB_ID")
+    _may_proceed(ctx, args, f"delete job {job_id}")
+    session = ctx.session()
+    _confirm(ctx, args, f"Delete job {job_id} and all its versions? This cannot be undone.")
+    Estimator.delete_job_by_id(session, job_id)
+    ctx.console.out(f"deleting job {job_id} and all its versions\n")
+    return 0
+
+
+def describe_job(ctx: Context, args: Any) -> int:
+    job_id = normalize_id(args.job_id, "JOB_ID")
+    Estimator(ctx.session(), job_id=job_id).update_job_description(args.description)
+    ctx.console.out(f"updated the description of job {job_id}\n")
+    return 0
+
+
+#: command name -> (handler, what it does, for "could not ..." messages).
+COMMANDS: Dict[str, Tuple[Callable[[Context, Any], int], str]] = {
+    "list": (list_jobs, "list training jobs"),
+    "versions": (list_versions, "list the versions of job {job_id}"),
+    "show": (show_version, "get version {version_id} of job {job_id}"),
+    "stop": (stop_version, "stop version {version_id} of job {job_id}"),
+    "delete-version": (delete_version, "delete version {version_id} of job {job_id}"),
+    "delete": (delete_job, "delete job {job_id}"),
+    "describe": (describe_job, "update the description of job {job_id}"),
+    "logs": (show_logs, "read the log of version {version_id} of job {job_id}"),
+}

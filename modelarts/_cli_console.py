@@ -1,0 +1,289 @@
+"""The ``modelarts`` command's surroundings: streams, progress, and the session it owns.
+
+``Console`` holds the three streams ``main`` was given, so that terminal
+behaviour (confirmation prompts, progress) is decided by ``isatty()`` on those
+streams and tests can hand in a stream that claims to be a terminal.
+``Context`` builds the ``Session`` on first use and closes it (writing a
+recording) however the command ends.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, TextIO, TypeVar
+
+from .session import Session
+from .transport import (
+    FixtureTransport,
+    RecordingTransport,
+    Request,
+    Response,
+    Transport,
+    Urllib3Transport,
+)
+
+if TYPE_CHECKING:
+    from .redaction import Redactor
+
+__all__ = [
+    "EXIT_BROKEN_PIPE",
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "Console",
+    "Context",
+    "Progress",
+    "UsageError",
+    "VersionCounter",
+]
+
+#: The exit statuses of ``modelarts`` (re-exported by ``modelarts.cli``).
+EXIT_OK = 0
+EXIT_FAILED = 1  # the operation failed, or a confirmation was declined
+EXIT_USAGE = 2  # the command line (or the configuration) cannot be carried out
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
+EXIT_BROKEN_PIPE = 141  # the output's reader went away: 128 + SIGPIPE
+
+_T = TypeVar("_T")
+
+logger = logging.getLogger("modelarts.cli")
+
+_SLICE = 2048
+
+
+class UsageError(Exception):
+    """The command line cannot be carried out as given (exit status 2)."""
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False  # no such method, or a closed stream
+
+
+class Console:
+    """The streams of one ``main`` call."""
+
+    def __init__(self, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> None:
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
+
+    @property
+    def interactive(self) -> bool:
+        """Whether a person can answer a question on stdin."""
+        return _isatty(self.stdin)
+
+    @property
+    def stdout_is_terminal(self) -> bool:
+        return _isatty(self.stdout)
+
+    @property
+    def stderr_is_terminal(self) -> bool:
+        return _isatty(self.stderr)
+
+    @property
+    def ascii_only(self) -> bool:
+        """JSON escapes non-ASCII unless stdout can encode everything (UTF-8, or text)."""
+        encoding = getattr(self.stdout, "encoding", None)
+        return bool(encoding) and not str(encoding).lower().replace("-", "").startswith("utf")
+
+    def out(self, text: str) -> None:
+        # In slices: a single large write that the reader abandons half-way comes back
+        # from BufferedWriter as a short count, which TextIOWrapper ignores, so the
+        # loss would go unnoticed (exit 0 after `| head`). Writes that pass through the
+        # buffer raise BrokenPipeError (or ENOSPC) instead. 2048 characters stay under
+        # the 8 KiB buffer in UTF-8.
+        for start in range(0, len(text), _SLICE):
+            self.stdout.write(text[start : start + _SLICE])
+
+    def err(self, line: str) -> None:
+        self.stderr.write(line + "\n")
+        self.stderr.flush()
+
+    def ask(self, question: str) -> bool:
+        """Ask a yes/no question on stderr; only ``y``/``yes`` is yes (EOF is no)."""
+        self.stderr.write(f"{question} [y/N] ")
+        self.stderr.flush()
+        answer = self.stdin.readline()
+        if not answer.endswith("\n"):
+            self.stderr.write("\n")
+        return answer.strip().lower() in ("y", "yes")
+
+
+class Progress:
+    """``fetched 3000/5000 versions`` on one self-rewriting stderr line.
+
+    Inert unless ``enabled``; redraws at most every ``interval`` seconds, and
+    always once more for the final count. ``finish()`` wipes the line so that
+    the result is printed on a clean one.
+    """
+
+    def __init__(
+        self,
+        console: Console,
+        noun: str,
+        *,
+        enabled: bool,
+        interval: float = 0.1,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.console = console
+        self.noun = noun
+        self.enabled = enabled
+        self._interval = interval
+        self._clock = clock
+        self._drawn_at: Optional[float] = None
+        self._shown = 0  # characters on the line now
+
+    def update(self, done: int, total: Optional[int] = None, *, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = self._clock()
+        if not force and self._drawn_at is not None and now - self._drawn_at < self._interval:
+            return
+        self._drawn_at = now
+        count = f"{done}/{total}" if total is not None and total >= done else str(done)
+        self._draw(f"fetched {count} {self.noun}")
+
+    def count(self, items: Iterable[_T], total: Callable[[], Optional[int]]) -> Iterator[_T]:
+        """Yield ``items``, counting them on the progress line."""
+        done = 0
+        for item in items:
+            done += 1
+            self.update(done, total())
+            yield item
+        self.update(done, total(), force=True)
+
+    def _draw(self, text: str) -> None:
+        stream = self.console.stderr
+        stream.write("\r" + text + " " * max(0, self._shown - len(text)))
+        stream.flush()
+        self._shown = len(text)
+
+    def finish(self) -> None:
+        if self._shown:
+            self.console.stderr.write("\r" + " " * self._shown + "\r")
+            self.console.stderr.flush()
+            self._shown = 0
+
+
+class VersionCounter(Transport):
+    """Forwards every request to ``inner``; remembers ``version_count`` from list-versions.
+
+    ``Estimator.iter_job_versions`` yields versions, not the total the server
+    announces with each page; the progress line wants that total. Only reads.
+    """
+
+    def __init__(self, inner: Transport) -> None:
+        self.inner = inner
+        self.requires_credentials = inner.requires_credentials
+        self.total: Optional[int] = None
+
+    def send(self, request: Request) -> Response:
+        response = self.inner.send(request)
+        if (
+            request.method == "GET"
+            and request.path.endswith("/versions")
+            and 200 <= response.status < 300
+        ):
+            self._note(response.body)
+        return response
+
+    def _note(self, body: bytes) -> None:
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            return  # the SDK reports the broken body itself
+        value = data.get("version_count") if isinstance(data, dict) else None
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            self.total = value
+
+    def attach_redactor(self, redactor: Redactor) -> None:
+        self.inner.attach_redactor(redactor)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def __repr__(self) -> str:
+        return f"<VersionCounter {self.inner!r}>"
+
+
+class Context:
+    """One command's session and progress line, closed together by ``close()``."""
+
+    def __init__(self, args: Any, console: Console) -> None:
+        self.args = args
+        self.console = console
+        self.counter: Optional[VersionCounter] = None
+        self._session: Optional[Session] = None
+        self._progress: Optional[Progress] = None
+        self._closed = False
+
+    def progress(self, noun: str, *, streaming: bool) -> Progress:
+        """A progress line, shown only when stderr is a terminal and would not be
+        interleaved with output streaming to that same screen."""
+        enabled = self.console.stderr_is_terminal and not (
+            streaming and self.console.stdout_is_terminal
+        )
+        self._progress = Progress(self.console, noun, enabled=enabled)
+        return self._progress
+
+    def finish_progress(self) -> None:
+        if self._progress is not None:
+            self._progress.finish()
+
+    def session(self, *, count_versions: bool = False) -> Session:
+        """The Session for the global options (built once)."""
+        if self._session is not None:
+            return self._session
+        args = self.args
+        transport = self._transport(count_versions)
+        try:
+            self._session = Session(
+                project_id=args.project_id,
+                region_name=args.region,
+                modelarts_endpoint=args.endpoint,
+                iam_endpoint=args.iam_endpoint,
+                transport=transport,
+            )
+        except BaseException:
+            if transport is not None:
+                transport.close()
+            raise
+        logger.debug("%r over %r", self._session, self._session.transport)  # no secrets in either
+        return self._session
+
+    def _transport(self, count_versions: bool) -> Optional[Transport]:
+        args = self.args
+        transport: Optional[Transport] = None
+        if args.replay is not None:
+            if not os.path.isfile(args.replay):
+                raise UsageError(f"--replay: no such fixture file: {args.replay}")
+            transport = FixtureTransport(args.replay)
+        elif args.record is not None:
+            transport = RecordingTransport(Urllib3Transport(), args.record, mode=args.record_mode)
+        elif count_versions and not os.environ.get("MODELARTS_FIXTURE"):
+            # The Session's own default, built here so that it can be observed.
+            # (With MODELARTS_FIXTURE the Session builds its replayer; no total then.)
+            transport = Urllib3Transport()
+        if transport is not None and count_versions:
+            self.counter = VersionCounter(transport)
+            transport = self.counter
+        return transport
+
+    def close(self) -> None:
+        """Wipe the progress line and close the session (a recording is written). Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        self.finish_progress()
+        if self._session is not None:
+            self._session.close()

@@ -1,0 +1,235 @@
+"""What the ``modelarts`` command prints: aligned tables, key/value listings and JSON.
+
+Pure functions of the data the SDK hands back; no I/O. Tables follow the is_show
+table's conventions (``modelarts.display``): columns as wide as their widest
+cell, CJK characters two columns wide, ``-`` for a missing value, times in UTC.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from .display import format_duration, format_time
+from .training_job import JobStatus, TrainingJob
+
+__all__ = [
+    "JOB_COLUMNS",
+    "dump_json",
+    "job_row",
+    "render_pairs",
+    "render_table",
+    "version_pairs",
+]
+
+JOB_COLUMNS = ("JOB ID", "NAME", "STATUS", "VERSIONS", "CREATED", "DURATION", "DESCRIPTION")
+_MISSING = "-"
+_GAP = "  "
+_TABLE_CELL = 40
+_DETAIL_CELL = 120
+
+
+def _plain(value: Any) -> Any:
+    # ``TrainingJob.raw`` is a read-only view; json needs dicts and lists.
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def dump_json(
+    value: Any,
+    *,
+    indent: Optional[int] = None,
+    ascii_only: bool = False,
+    sort_keys: bool = False,
+) -> str:
+    """``value`` as JSON text, read-only views included; compact when ``indent`` is None."""
+    separators = (",", ": ") if indent is not None else (",", ":")
+    return json.dumps(
+        value,
+        default=_plain,
+        indent=indent,
+        ensure_ascii=ascii_only,
+        separators=separators,
+        sort_keys=sort_keys,
+    )
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def width(text: str) -> int:
+    """Terminal columns ``text`` takes."""
+    if text.isascii():
+        return len(text)
+    return sum(map(_char_width, text))
+
+
+def cell(value: Optional[str], limit: int = _TABLE_CELL) -> str:
+    """One printable line of at most ``limit`` columns (cut with ``…``); ``-`` when empty."""
+    if not value:
+        return _MISSING
+    if not value.isprintable():  # a newline in a name must not break the row
+        value = "".join(char if char.isprintable() else " " for char in value)
+    if width(value) <= limit:
+        return value
+    kept: List[str] = []
+    used = 0
+    for char in value:
+        used += _char_width(char)
+        if used > limit - 1:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"
+
+
+def render_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """Left-aligned columns separated by two spaces, header first, no trailing newline."""
+    table = [tuple(header), *(tuple(row) for row in rows)]
+    widths = [max(map(width, column)) for column in zip(*table)]
+    last = len(header) - 1
+    lines = []
+    for row in table:
+        padded = [
+            text if index == last else text + " " * (widths[index] - width(text))
+            for index, text in enumerate(row)
+        ]
+        lines.append(_GAP.join(padded))
+    return "\n".join(lines)
+
+
+def render_pairs(pairs: Iterable[Tuple[str, str]]) -> str:
+    """``key  value`` lines, values aligned; no trailing newline."""
+    items = list(pairs)
+    if not items:
+        return ""
+    key_width = max(width(key) for key, _ in items)
+    return "\n".join(f"{key}{' ' * (key_width - width(key))}{_GAP}{value}" for key, value in items)
+
+
+# -- values as the server sends them ------------------------------------------------------
+
+
+def number(value: Any) -> Optional[int]:
+    """An integer sent as a number or as digits (v1 does both); ``None`` otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lstrip("-").isdigit() and len(text) <= 20:
+            return int(text)
+    return None
+
+
+def _time_ms(value: Any) -> str:
+    millis = number(value)
+    if millis is None:
+        return _MISSING
+    try:
+        return format_time(datetime.fromtimestamp(millis / 1000, tz=timezone.utc))
+    except (OverflowError, OSError, ValueError):
+        return str(millis)
+
+
+def _duration_ms(value: Any) -> str:
+    millis = number(value)
+    if millis is None:
+        return _MISSING
+    try:
+        return format_duration(timedelta(milliseconds=millis))
+    except OverflowError:
+        return str(millis)
+
+
+def status_name(value: Any) -> str:
+    code = number(value)
+    if code is None or code < 0:
+        return _MISSING if value is None else cell(str(value))
+    return JobStatus(code).name
+
+
+def job_row(job: Mapping[str, Any]) -> Tuple[str, ...]:
+    """One row of ``modelarts jobs list`` from a list-jobs record (api.md §2.1)."""
+    count = number(job.get("version_count"))
+    return (
+        cell(str(job.get("job_id") or "")),
+        cell(_text(job.get("job_name"))),
+        status_name(job.get("status")),
+        _MISSING if count is None else str(count),
+        _time_ms(job.get("create_time")),
+        _duration_ms(job.get("duration")),
+        cell(_text(job.get("job_desc"))),
+    )
+
+
+def _text(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else dump_json(value)
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return _MISSING
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return cell(value, _DETAIL_CELL) if value else '""'
+    if isinstance(value, (int, float)):
+        return str(value)
+    # Sorted keys: the same text whether the record came from the network or a fixture.
+    return cell(dump_json(value, sort_keys=True), _DETAIL_CELL)
+
+
+#: What ``jobs show`` lists first; every other field follows in alphabetical order
+#: (the same order whether the record came from the network or from a fixture).
+_LEADING = (
+    "job_id",
+    "job_name",
+    "version_id",
+    "version_name",
+    "status",
+    "create_time",
+    "start_time",
+    "duration",
+    "engine_name",
+    "engine_version",
+    "spec_code",
+    "flavor_code",
+    "worker_server_num",
+    "job_desc",
+)
+
+
+def version_pairs(job: TrainingJob) -> List[Tuple[str, str]]:
+    """``modelarts jobs show``: every field of the record, the main ones first.
+
+    Status, times and duration are shown decoded (``RUNNING (8)``, UTC times,
+    ``h:mm:ss``); other values as sent, nested ones as compact JSON, long ones cut.
+    """
+    decoded = {
+        "status": f"{job.status.name} ({int(job.status)})",
+        "create_time": format_time(job.create_time),
+        "start_time": format_time(job.start_time),
+        "duration": format_duration(job.duration),
+    }
+    raw = job.raw
+    keys = [key for key in _LEADING if key in raw]
+    keys += sorted(key for key in raw if key not in _LEADING and key != "is_success")
+    pairs = []
+    for key in keys:
+        value = raw[key]
+        shown = decoded[key] if key in decoded and value is not None else _scalar(value)
+        pairs.append((cell(key), shown))
+    return pairs
