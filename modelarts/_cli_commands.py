@@ -125,10 +125,8 @@ def list_jobs(ctx: Context, args: Any) -> int:
 def list_versions(ctx: Context, args: Any) -> int:
     job_id = normalize_id(args.job_id, "JOB_ID")
     progress = ctx.progress("versions", streaming=args.output == "jsonl")
-    session = ctx.session(count_versions=progress.enabled)
-    versions = Estimator(session, job_id=job_id).iter_job_versions(page_size=args.page_size)
-    counter = ctx.counter
-    counted = progress.count(versions, lambda: counter.total if counter else None)
+    versions = Estimator(ctx.session(), job_id=job_id).iter_job_versions(page_size=args.page_size)
+    counted = progress.count(versions, lambda: versions.version_count)
     if args.output == "table":
         table = render_versions_table(counted)
         ctx.finish_progress()

@@ -9,7 +9,6 @@ recording) however the command ends.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
@@ -19,14 +18,12 @@ from .session import Session
 from .transport import (
     FixtureTransport,
     RecordingTransport,
-    Request,
-    Response,
     Transport,
     Urllib3Transport,
 )
 
 if TYPE_CHECKING:
-    from .redaction import Redactor
+    pass
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -38,7 +35,6 @@ __all__ = [
     "Context",
     "Progress",
     "UsageError",
-    "VersionCounter",
 ]
 
 #: The exit statuses of ``modelarts`` (re-exported by ``modelarts.cli``).
@@ -173,56 +169,12 @@ class Progress:
             self._shown = 0
 
 
-class VersionCounter(Transport):
-    """Forwards every request to ``inner``; remembers ``version_count`` from list-versions.
-
-    ``Estimator.iter_job_versions`` yields versions, not the total the server
-    announces with each page; the progress line wants that total. Only reads.
-    """
-
-    def __init__(self, inner: Transport) -> None:
-        self.inner = inner
-        self.requires_credentials = inner.requires_credentials
-        self.total: Optional[int] = None
-
-    def send(self, request: Request) -> Response:
-        response = self.inner.send(request)
-        if (
-            request.method == "GET"
-            and request.path.endswith("/versions")
-            and 200 <= response.status < 300
-        ):
-            self._note(response.body)
-        return response
-
-    def _note(self, body: bytes) -> None:
-        try:
-            data = json.loads(body)
-        except (ValueError, RecursionError):
-            return  # the SDK reports the broken body itself
-        value = data.get("version_count") if isinstance(data, dict) else None
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value)
-        if isinstance(value, int) and not isinstance(value, bool):
-            self.total = value
-
-    def attach_redactor(self, redactor: Redactor) -> None:
-        self.inner.attach_redactor(redactor)
-
-    def close(self) -> None:
-        self.inner.close()
-
-    def __repr__(self) -> str:
-        return f"<VersionCounter {self.inner!r}>"
-
-
 class Context:
     """One command's session and progress line, closed together by ``close()``."""
 
     def __init__(self, args: Any, console: Console) -> None:
         self.args = args
         self.console = console
-        self.counter: Optional[VersionCounter] = None
         self._session: Optional[Session] = None
         self._progress: Optional[Progress] = None
         self._closed = False
@@ -240,12 +192,12 @@ class Context:
         if self._progress is not None:
             self._progress.finish()
 
-    def session(self, *, count_versions: bool = False) -> Session:
+    def session(self) -> Session:
         """The Session for the global options (built once)."""
         if self._session is not None:
             return self._session
         args = self.args
-        transport = self._transport(count_versions)
+        transport = self._transport()
         try:
             self._session = Session(
                 project_id=args.project_id,
@@ -261,7 +213,7 @@ class Context:
         logger.debug("%r over %r", self._session, self._session.transport)  # no secrets in either
         return self._session
 
-    def _transport(self, count_versions: bool) -> Optional[Transport]:
+    def _transport(self) -> Optional[Transport]:
         args = self.args
         transport: Optional[Transport] = None
         if args.replay is not None:
@@ -270,13 +222,6 @@ class Context:
             transport = FixtureTransport(args.replay)
         elif args.record is not None:
             transport = RecordingTransport(Urllib3Transport(), args.record, mode=args.record_mode)
-        elif count_versions and not os.environ.get("MODELARTS_FIXTURE"):
-            # The Session's own default, built here so that it can be observed.
-            # (With MODELARTS_FIXTURE the Session builds its replayer; no total then.)
-            transport = Urllib3Transport()
-        if transport is not None and count_versions:
-            self.counter = VersionCounter(transport)
-            transport = self.counter
         return transport
 
     def close(self) -> None:

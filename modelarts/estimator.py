@@ -27,7 +27,7 @@ from .training_job import TrainingJob, normalize_id
 if TYPE_CHECKING:
     from .session import Session
 
-__all__ = ["RUN_OPTIONS", "Estimator"]
+__all__ = ["RUN_OPTIONS", "Estimator", "VersionIterator"]
 
 Id = Union[str, int]
 
@@ -68,6 +68,24 @@ def _check_session(session: Any) -> "Session":
         )
     checked: "Session" = session
     return checked
+
+
+class VersionIterator(Iterator[TrainingJob]):
+    """The lazy iterator ``Estimator.iter_job_versions`` returns.
+
+    Besides the versions it knows ``version_count``, the total the server
+    announced with the latest page (``None`` until the first page arrived).
+    """
+
+    def __init__(self) -> None:
+        self.version_count: Optional[int] = None
+        self._pages: Iterator[TrainingJob] = iter(())
+
+    def __next__(self) -> TrainingJob:
+        return next(self._pages)
+
+    def __iter__(self) -> "VersionIterator":
+        return self
 
 
 class Estimator:
@@ -120,7 +138,7 @@ class Estimator:
             print_versions_table(jobs)
         return jobs
 
-    def iter_job_versions(self, page_size: int = _rest.MAX_PAGE_SIZE) -> Iterator[TrainingJob]:
+    def iter_job_versions(self, page_size: int = _rest.MAX_PAGE_SIZE) -> "VersionIterator":
         """Yield the job's versions page by page, holding one page in memory at a time.
 
         Pages are requested as ``page=1, 2, ...`` with ``per_page=page_size``
@@ -132,12 +150,19 @@ class Estimator:
         is complete or the call fails (``ResponseFormatError``), never silently
         short. Besides the page, only the ids already seen are kept (a few dozen
         bytes per version), so no version is ever yielded twice.
+
+        The iterator's ``version_count`` is the total the server announced with
+        the latest page (``None`` before the first page), for progress displays.
         """
         job_id = self._job("iter_job_versions")
         per_page = _rest.check_page_size(page_size, "page_size")
-        return self._iterate(job_id, per_page)
+        iterator = VersionIterator()
+        iterator._pages = self._iterate(job_id, per_page, iterator)
+        return iterator
 
-    def _iterate(self, job_id: str, per_page: int) -> Iterator[TrainingJob]:
+    def _iterate(
+        self, job_id: str, per_page: int, progress: "VersionIterator"
+    ) -> Iterator[TrainingJob]:
         seen: Set[int] = set()
 
         def unseen(page: VersionsPage) -> List[TrainingJob]:
@@ -151,9 +176,9 @@ class Estimator:
 
         for number in range(1, _MAX_PAGES + 1):
             page = _rest.list_versions_page(self.session, job_id, page=number, per_page=per_page)
+            total = progress.version_count = page.version_count
             fresh = unseen(page)
             yield from fresh
-            total = page.version_count
             if total is not None and len(seen) >= total:
                 return
             if fresh and len(page.versions) >= per_page:
@@ -163,6 +188,7 @@ class Estimator:
             break
         # Pages ended before version_count versions arrived.
         full = _rest.list_versions_page(self.session, job_id, page=None, per_page=per_page)
+        progress.version_count = full.version_count
         yield from unseen(full)
         if full.version_count is not None and len(seen) < full.version_count:
             raise ResponseFormatError(

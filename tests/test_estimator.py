@@ -281,3 +281,12 @@ def test_garbage_page_is_a_format_error_naming_the_field() -> None:
     assert "versions[0].status" in str(info.value) and "rid-2" in str(info.value)
     with pytest.raises(ResponseFormatError):
         Estimator(Session(transport=Garbage([1, 2])), job_id=JOB).get_job_version_object_list()
+
+
+def test_the_iterator_knows_the_announced_total() -> None:
+    server = VersionServer(25)
+    versions = Estimator(Session(transport=server), job_id=JOB).iter_job_versions(page_size=10)
+    assert versions.version_count is None
+    next(versions)
+    assert versions.version_count == 25
+    assert len(list(versions)) == 24
