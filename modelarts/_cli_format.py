@@ -8,11 +8,10 @@ cell, CJK characters two columns wide, ``-`` for a missing value, times in UTC.
 from __future__ import annotations
 
 import json
-import unicodedata
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from .display import format_duration, format_time
+from .display import clip, format_duration, format_time, render_table, text_width
 from .training_job import JobStatus, TrainingJob
 
 __all__ = [
@@ -59,50 +58,9 @@ def dump_json(
     )
 
 
-def _char_width(char: str) -> int:
-    if unicodedata.combining(char):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-
-
-def width(text: str) -> int:
-    """Terminal columns ``text`` takes."""
-    if text.isascii():
-        return len(text)
-    return sum(map(_char_width, text))
-
-
 def cell(value: Optional[str], limit: int = _TABLE_CELL) -> str:
     """One printable line of at most ``limit`` columns (cut with ``…``); ``-`` when empty."""
-    if not value:
-        return _MISSING
-    if not value.isprintable():  # a newline in a name must not break the row
-        value = "".join(char if char.isprintable() else " " for char in value)
-    if width(value) <= limit:
-        return value
-    kept: List[str] = []
-    used = 0
-    for char in value:
-        used += _char_width(char)
-        if used > limit - 1:
-            break
-        kept.append(char)
-    return "".join(kept) + "…"
-
-
-def render_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """Left-aligned columns separated by two spaces, header first, no trailing newline."""
-    table = [tuple(header), *(tuple(row) for row in rows)]
-    widths = [max(map(width, column)) for column in zip(*table)]
-    last = len(header) - 1
-    lines = []
-    for row in table:
-        padded = [
-            text if index == last else text + " " * (widths[index] - width(text))
-            for index, text in enumerate(row)
-        ]
-        lines.append(_GAP.join(padded))
-    return "\n".join(lines)
+    return clip(value, limit)
 
 
 def render_pairs(pairs: Iterable[Tuple[str, str]]) -> str:
@@ -110,8 +68,10 @@ def render_pairs(pairs: Iterable[Tuple[str, str]]) -> str:
     items = list(pairs)
     if not items:
         return ""
-    key_width = max(width(key) for key, _ in items)
-    return "\n".join(f"{key}{' ' * (key_width - width(key))}{_GAP}{value}" for key, value in items)
+    key_width = max(text_width(key) for key, _ in items)
+    return "\n".join(
+        f"{key}{' ' * (key_width - text_width(key))}{_GAP}{value}" for key, value in items
+    )
 
 
 # -- values as the server sends them ------------------------------------------------------

@@ -28,10 +28,13 @@ if TYPE_CHECKING:
 __all__ = [
     "COLUMNS",
     "MAX_CELL_WIDTH",
+    "clip",
     "format_duration",
     "format_time",
     "print_versions_table",
+    "render_table",
     "render_versions_table",
+    "text_width",
 ]
 
 COLUMNS = ("VERSION", "VERSION ID", "STATUS", "ENGINE", "CREATED", "DURATION", "SPEC")
@@ -67,31 +70,51 @@ def _char_width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
-def _width(text: str) -> int:
-    """Terminal columns: CJK characters take two, combining marks none."""
+def text_width(text: str) -> int:
+    """Terminal columns ``text`` takes: CJK characters two, combining marks none."""
     if text.isascii():
         return len(text)
-    return sum(_char_width(char) for char in text)
+    return sum(map(_char_width, text))
 
 
-def _cell(value: Optional[str]) -> str:
-    """One printable line, at most ``MAX_CELL_WIDTH`` columns wide."""
+def clip(value: Optional[str], limit: int = MAX_CELL_WIDTH) -> str:
+    """One printable line of at most ``limit`` columns (cut with ``…``); ``-`` when empty."""
     if not value:
         return _MISSING
-    if value.isascii() and value.isprintable() and len(value) <= MAX_CELL_WIDTH:
+    if value.isascii() and value.isprintable() and len(value) <= limit:
         return value  # the common case, decided in C
     if not value.isprintable():  # a newline or tab in a name must not break the row
         value = "".join(char if char.isprintable() else " " for char in value)
-    if _width(value) <= MAX_CELL_WIDTH:
+    if text_width(value) <= limit:
         return value
     kept: List[str] = []
     used = 0
     for char in value:
         used += _char_width(char)
-        if used > MAX_CELL_WIDTH - 1:
+        if used > limit - 1:
             break
         kept.append(char)
     return "".join(kept) + _ELLIPSIS
+
+
+def render_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """Left-aligned columns two spaces apart, header first, no trailing newline."""
+    table = [tuple(header), *(tuple(row) for row in rows)]
+    if all(map(str.isascii, chain.from_iterable(table))):
+        # One character per column: str.format pads in C (5,000 rows stay ~10 ms).
+        widths = [max(map(len, column)) for column in zip(*table)]
+        line = _GAP.join(f"{{:<{width}}}" for width in widths[:-1]) + _GAP + "{}"
+        return "\n".join([line.format(*row) for row in table])
+    widths = [max(map(text_width, column)) for column in zip(*table)]
+    last = len(header) - 1
+    lines = []
+    for row in table:
+        padded = [
+            cell if column == last else cell + " " * (widths[column] - text_width(cell))
+            for column, cell in enumerate(row)
+        ]
+        lines.append(_GAP.join(padded))
+    return "\n".join(lines)
 
 
 def _engine(job: TrainingJob) -> Optional[str]:
@@ -109,34 +132,19 @@ def _spec(job: TrainingJob) -> Optional[str]:
 
 def _row(job: TrainingJob) -> Sequence[str]:
     return (
-        _cell(job.version_name),
+        clip(job.version_name),
         job.version_id or _MISSING,  # digits
         job.status.name,  # an identifier
-        _cell(_engine(job)),
+        clip(_engine(job)),
         format_time(job.create_time),
         format_duration(job.duration),
-        _cell(_spec(job)),
+        clip(_spec(job)),
     )
 
 
 def render_versions_table(jobs: Iterable[TrainingJob]) -> str:
     """The table as text, one line per version (header first), no trailing newline."""
-    rows = [COLUMNS, *(_row(job) for job in jobs)]
-    if all(map(str.isascii, chain.from_iterable(rows))):
-        # One character per column: str.format pads in C (5,000 rows stay ~10 ms).
-        widths = [max(map(len, column)) for column in zip(*rows)]
-        line = _GAP.join(f"{{:<{width}}}" for width in widths[:-1]) + _GAP + "{}"
-        return "\n".join([line.format(*row) for row in rows])
-    widths = [max(map(_width, column)) for column in zip(*rows)]
-    last = len(COLUMNS) - 1
-    lines = []
-    for row in rows:
-        padded = [
-            cell if column == last else cell + " " * (widths[column] - _width(cell))
-            for column, cell in enumerate(row)
-        ]
-        lines.append(_GAP.join(padded))
-    return "\n".join(lines)
+    return render_table(COLUMNS, [_row(job) for job in jobs])
 
 
 def print_versions_table(jobs: Iterable[TrainingJob], file: Optional[TextIO] = None) -> None:
