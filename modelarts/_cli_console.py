@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, TextIO, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Optional, TextIO, TypeVar
 
 from .session import Session
 from .transport import (
@@ -21,9 +21,6 @@ from .transport import (
     Transport,
     Urllib3Transport,
 )
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
