@@ -22,6 +22,11 @@ _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _CODE_KEYS = ("error_code", "errorCode", "code")
 _MESSAGE_KEYS = ("error_message", "error_msg", "errorMsg", "message")
 _MAX_TEXT = 300
+# How deep an error body may hide its code: IAM nests it one level down
+# ({"error": {"code", "message"}}). Looking no deeper keeps a hostile body
+# (thousands of nested objects, which json parses on Python 3.12+) from
+# raising RecursionError here instead of the APIError.
+_MAX_ERROR_DEPTH = 4
 
 
 def _parse(body: bytes) -> Any:
@@ -30,13 +35,17 @@ def _parse(body: bytes) -> Any:
 
 def error_fields(body: Any, status: int) -> "Tuple[str, str]":
     """``(error_code, error_msg)`` from a parsed error body, with fallbacks."""
+    return _error_fields(body, status, _MAX_ERROR_DEPTH)
+
+
+def _error_fields(body: Any, status: int, depth: int) -> "Tuple[str, str]":
     if isinstance(body, dict):
         code = next((body[k] for k in _CODE_KEYS if body.get(k) not in (None, "")), None)
         message = next((body[k] for k in _MESSAGE_KEYS if body.get(k) not in (None, "")), None)
-        if code is None and message is None:
+        if code is None and message is None and depth > 0:
             for value in body.values():  # {"error": {"code": ..., "message": ...}}
                 if isinstance(value, dict):
-                    nested = error_fields(value, status)
+                    nested = _error_fields(value, status, depth - 1)
                     if nested != (str(status), ""):
                         return nested
         return (str(code) if code is not None else str(status), str(message or ""))
@@ -92,8 +101,9 @@ def _api_error(
         hint=hint,
     )
     if isinstance(error, ThrottledError):
-        retry_after = response.headers.get("Retry-After")
-        if retry_after and retry_after.strip().isdigit():
+        retry_after = (response.headers.get("Retry-After") or "").strip()
+        # isascii(): "²" is a digit to str.isdigit() but not to float().
+        if retry_after.isascii() and retry_after.isdigit():
             error.retry_after = float(retry_after)
     return error
 

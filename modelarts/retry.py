@@ -42,7 +42,7 @@ def parse_retry_after(value: Optional[str], now: datetime) -> Optional[float]:
     text = value.strip()
     if not text:
         return None
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²" passes isdigit() alone, then float() fails
         return float(text)
     try:
         when = parsedate_to_datetime(text)
