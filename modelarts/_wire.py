@@ -156,9 +156,10 @@ def _to_json(value: Any) -> Any:
     return read_only(value)
 
 
+# re.ASCII: without it \d also matches other scripts' digits ("٢٠٢٦"), which int() accepts.
 _ISO = re.compile(
     r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d)?\Z",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 
 
@@ -179,9 +180,10 @@ def _to_iso_datetime(value: Any) -> Optional[datetime]:
             offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
             tz = timezone(-offset if zone[0] == "-" else offset)
         moment = datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
-    except ValueError:
+        # OverflowError: an offset that moves year 1 or 9999 out of range.
+        return moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         raise _Bad(f"not a valid time: {_kind(value)}") from None
-    return moment.astimezone(timezone.utc)
 
 
 def _objects(value: Any, what: str) -> List[Mapping[str, Any]]:
@@ -210,16 +212,26 @@ class Parameter(NamedTuple):
 def _parameter_value(value: Any) -> Optional[str]:
     if value is None or isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False, default=str)  # 0.01 -> "0.01", True -> "true"
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)  # 0.01 -> "0.01", True -> "true"
+    except RecursionError:
+        # json.loads can build nesting deeper than json.dumps, called further
+        # down the stack, can walk.
+        raise _Bad("expected a value, got one nested too deeply to show as text") from None
 
 
 def _to_parameters(value: Any) -> Optional[Tuple[Parameter, ...]]:
     if value is None:
         return None
-    return tuple(
-        Parameter(_text_in(item, "label", i), _parameter_value(item.get("value")))
-        for i, item in enumerate(_objects(value, "{label, value} objects"))
-    )
+    parameters = []
+    for i, item in enumerate(_objects(value, "{label, value} objects")):
+        label = _text_in(item, "label", i)
+        try:
+            text = _parameter_value(item.get("value"))
+        except _Bad as exc:
+            raise exc.under(i, "value") from None
+        parameters.append(Parameter(label, text))
+    return tuple(parameters)
 
 
 class DataSource(NamedTuple):
@@ -250,15 +262,31 @@ class Volume(NamedTuple):
     id: Optional[str]
 
 
+def _volume_setting(item: Mapping[str, Any], index: int) -> Tuple[str, Mapping[str, Any]]:
+    """``(kind, settings)`` of one volume: ``{"nfs": {...}}`` or ``{"host_path": {...}}``.
+
+    The first key holding an object names the kind; a kind whose settings are
+    ``null`` gives a volume of unknown paths; a volume without any kind, or
+    whose settings are text, a number or an array, is refused.
+    """
+    for key, spec in item.items():
+        if isinstance(spec, dict):
+            return key, spec
+    for key, spec in item.items():
+        if spec is not None:
+            raise _Bad(f"expected an object of volume settings, got {_kind(spec)}", (index, key))
+    if not item:
+        raise _Bad("expected an nfs or host_path object, got an empty object", (index,))
+    return next(iter(item)), {}
+
+
 def _to_volumes(value: Any) -> Optional[Tuple[Volume, ...]]:
     if value is None:
         return None
     volumes = []
     for i, item in enumerate(_objects(value, "volumes")):
-        kind = next((key for key, spec in item.items() if isinstance(spec, dict)), None)
-        spec: Mapping[str, Any] = item[kind] if kind is not None else {}
-        kind = kind if kind is not None else next(iter(item), None)
-        path = (i,) if kind is None else (i, kind)
+        kind, spec = _volume_setting(item, i)
+        path = (i, kind)
         key = "read_only"
         try:
             flag = _to_bool(spec.get(key))
@@ -276,6 +304,8 @@ def _to_names(value: Any) -> Tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
+        if not value.strip():
+            return ()  # "": no log file yet, not one file named ""
         try:
             parsed = json.loads(value)
         except (ValueError, RecursionError):
@@ -291,6 +321,8 @@ def _to_names(value: Any) -> Tuple[str, ...]:
             raise exc.under(index) from None
         if text is None:
             raise _Bad("expected a file name, got null", (index,))
+        if not text.strip():
+            raise _Bad(f"expected a file name, got {_kind(text)}", (index,))
         names.append(text)
     return tuple(names)
 
