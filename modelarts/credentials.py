@@ -284,4 +284,10 @@ def parse_expiry(value: object) -> Optional[datetime]:
             return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # an offset that moves year 1 or 9999 out of range
+        return None
+    # Callers subtract renewal margins from it: at the very ends of the calendar
+    # that overflows, and such a time is no real expiry anyway.
+    return moment if 1 < moment.year < 9999 else None
