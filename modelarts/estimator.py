@@ -179,9 +179,13 @@ class Estimator:
             total = progress.version_count = page.version_count
             fresh = unseen(page)
             yield from fresh
+            more = bool(fresh) and len(page.versions) >= per_page
+            # Let this page go before the next one is fetched and parsed: kept, two
+            # pages (and their records) are alive at once, doubling the peak memory.
+            del page, fresh
             if total is not None and len(seen) >= total:
                 return
-            if fresh and len(page.versions) >= per_page:
+            if more:
                 continue
             if total is None:
                 return  # a short, empty or repeated page is the end
