@@ -17,6 +17,7 @@ exponentially with *full jitter* (a uniform draw between 0 and the cap), a
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -86,15 +87,38 @@ class Retry:
         deadline: no attempt starts later than this many seconds after the first.
         jitter: maps the cap of a wait to the actual wait (default: full jitter).
         """
+        # int(inf) and int(nan) would escape as OverflowError/ValueError, and 2.5
+        # would quietly become 2: a count of retries is an int.
+        if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+            raise InvalidArgumentError(f"Retry total must be an int >= 0, got {total!r}")
         for name, number in (
-            ("total", total),
             ("backoff_factor", backoff_factor),
             ("backoff_max", backoff_max),
             ("deadline", deadline),
         ):
-            if isinstance(number, bool) or not isinstance(number, (int, float)) or number < 0:
-                raise InvalidArgumentError(f"Retry {name} must be a number >= 0, got {number!r}")
-        object.__setattr__(self, "total", int(total))
+            # NaN would disable the deadline check; infinities make sleep(inf).
+            if (
+                isinstance(number, bool)
+                or not isinstance(number, (int, float))
+                or not math.isfinite(number)
+                or number < 0
+            ):
+                raise InvalidArgumentError(
+                    f"Retry {name} must be a finite number >= 0, got {number!r}"
+                )
+        if not all(isinstance(code, int) and not isinstance(code, bool) for code in statuses):
+            raise InvalidArgumentError(f"Retry statuses must be HTTP status ints, got {statuses!r}")
+        given: object = idempotent_methods
+        # A str is iterable too: "GET" would become {"G", "E", "T"}.
+        if isinstance(given, (str, bytes)) or not all(
+            isinstance(method, str) for method in idempotent_methods
+        ):
+            raise InvalidArgumentError(
+                f"Retry idempotent_methods must be method names, got {idempotent_methods!r}"
+            )
+        if not callable(jitter):
+            raise InvalidArgumentError(f"Retry jitter must be callable, got {jitter!r}")
+        object.__setattr__(self, "total", total)
         object.__setattr__(self, "backoff_factor", float(backoff_factor))
         object.__setattr__(self, "backoff_max", float(backoff_max))
         object.__setattr__(self, "deadline", float(deadline))
