@@ -38,7 +38,9 @@ _REGION = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def validate_region(region: str) -> str:
     """Return ``region`` if it can be a region id, else raise ``ConfigurationError``."""
-    if not isinstance(region, str) or not _REGION.match(region):
+    # fullmatch: "$" alone also matches before a trailing newline ("cn-north-4\n");
+    # 63 characters is the most a DNS label holds.
+    if not isinstance(region, str) or len(region) > 63 or not _REGION.fullmatch(region):
         raise ConfigurationError(
             f"invalid region {region!r}: expected a region id such as 'cn-north-4'"
         )
@@ -76,12 +78,17 @@ def normalize_endpoint(value: str, name: str = "endpoint") -> str:
         raise ConfigurationError(f"{name} {value!r}: only http:// and https:// are supported")
     if not parts.hostname:
         raise ConfigurationError(f"{name} {value!r} has no host name")
+    if any(char.isspace() or not char.isprintable() for char in parts.netloc):
+        # "not a url" would otherwise become the host "not a url" and be looked up.
+        raise ConfigurationError(f"{name} {value!r} has a space or control character in its host")
     if parts.username or parts.password:
         raise ConfigurationError(f"{name} must not contain credentials")
     if parts.query or parts.fragment:
         raise ConfigurationError(f"{name} {value!r} must not have a query or fragment")
     try:
-        parts.port  # noqa: B018 - raises ValueError on a bad port
+        port = parts.port
     except ValueError as exc:
         raise ConfigurationError(f"{name} {value!r} has an invalid port") from exc
+    if port == 0:
+        raise ConfigurationError(f"{name} {value!r} has an invalid port")
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
