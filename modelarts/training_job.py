@@ -54,15 +54,16 @@ def normalize_id(value: Union[str, int], name: str = "job_id") -> str:
     Accepts ``int`` or a digit string (``"0010"`` becomes ``"10"``); anything
     else raises ``InvalidArgumentError`` (a ``ValueError``).
     """
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    # The same 30-digit bound as for text: str() of a huge int raises a bare ValueError.
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**30:
         return str(int(value))
     if isinstance(value, str):
         text = value.strip()
         if text.isascii() and text.isdigit() and len(text) <= 30:
             return str(int(text))
-    raise InvalidArgumentError(
-        f"{name} must be a non-negative integer or its digits, got {value!r}"
-    )
+    huge = isinstance(value, int) and abs(value) >= 10**30  # repr() may refuse to print it
+    shown = "an integer of more than 30 digits" if huge else repr(value)
+    raise InvalidArgumentError(f"{name} must be a non-negative integer or its digits, got {shown}")
 
 
 def _id_or_none(value: Any) -> Optional[str]:
@@ -133,6 +134,12 @@ class TrainingJob:
         self._session = session
         self._job_id = normalize_id(job_id, "job_id")
         self._version_id = normalize_id(version_id, "version_id")
+        for argument, mapping in (("record", record), ("job", job)):
+            if mapping is not None and not isinstance(mapping, Mapping):
+                # Caught here, not as a TypeError from dict() or the first lazy attribute.
+                raise InvalidArgumentError(
+                    f"{argument} must be a mapping (a JSON object), got {type(mapping).__name__}"
+                )
         self._record = VersionRecord({} if record is None else dict(record), job=job)
         for name, given in (("job_id", self._job_id), ("version_id", self._version_id)):
             found = self._record.raw.get(name)
