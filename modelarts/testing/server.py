@@ -23,6 +23,7 @@ import socket
 import socketserver
 import ssl
 import struct
+import sys
 import threading
 import traceback
 from email.utils import formatdate
@@ -164,6 +165,14 @@ class _ThreadingServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
         self.connections_accepted = 0
         self.requests_handled = 0
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (it timed out, or a test dropped it) is normal here:
+        only report what is not a broken connection."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError, ssl.SSLError)):
+            return
+        super().handle_error(request, client_address)
 
     @property
     def tls(self) -> bool:
