@@ -1,0 +1,135 @@
+"""Row 3: what loading a list-versions page costs per version, against ``json.loads`` alone.
+
+Run alone from the repository root (it was ``parse_cost.py``)::
+
+    python benchmarks/bench_parse.py [--versions 1000] [--rounds 7]
+
+The page repeats the documented example record (tests/data/examples/
+list_versions.hwcn.response.json) with distinct ids. Every design option is
+timed on the same bytes, interleaved round by round, median of the rounds:
+
+* ``json.loads``            the floor: bytes -> dicts
+* ``envelope only``         + the v1 envelope schema (``load_envelope``), records left as dicts
+* ``lazy (current)``        + each record's id and summary checked by hand, ``TrainingJob``
+                              objects, the rest typed on first use: what
+                              ``get_job_version_object_list(is_show=False)`` does
+* ``lazy + table``          ... and the table ``is_show=True`` prints
+* ``eager full schema``     every record through marshmallow at once (``record.data()``)
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import time
+from typing import Any, Callable, Dict, List
+
+from _common import ROOT, Row, interleaved, median
+
+from modelarts.display import render_versions_table
+from modelarts.schemas import load_envelope, load_versions_page
+from modelarts.training_job import TrainingJob
+
+EXAMPLE = ROOT / "tests" / "data" / "examples" / "list_versions.hwcn.response.json"
+#: Each sample parses the page this many times, so one sample lasts tens of ms.
+REPEAT = 3
+
+
+def build_page(count: int) -> bytes:
+    page = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    template = page["versions"][0]
+    versions = []
+    for index in range(count):
+        record = copy.deepcopy(template)
+        record["version_id"] = 100000 + index
+        record["version_name"] = f"V{index + 1:04d}"
+        record["pre_version_id"] = 100000 + index - 1 if index else None
+        record["status"] = (index % 22) or 10
+        versions.append(record)
+    page["versions"] = versions
+    page["version_count"] = count
+    return json.dumps(page).encode()
+
+
+def envelope_only(body: bytes) -> Any:
+    data = json.loads(body)
+    load_envelope(data, operation="GET versions")
+    return data["versions"]
+
+
+def lazy(body: bytes) -> List[TrainingJob]:
+    page = load_versions_page(json.loads(body), operation="GET versions")
+    return TrainingJob.from_versions_page(None, page, job_id=page.job_id or "10")
+
+
+def lazy_with_table(body: bytes) -> str:
+    return render_versions_table(lazy(body))
+
+
+def eager(body: bytes) -> Any:
+    page = load_versions_page(json.loads(body), operation="GET versions")
+    return [record.data() for record in page.versions]
+
+
+DESIGNS: Dict[str, Callable[[bytes], Any]] = {
+    "json.loads": json.loads,
+    "envelope only": envelope_only,
+    "lazy (current)": lazy,
+    "lazy + table": lazy_with_table,
+    "eager full schema": eager,
+}
+
+
+def measure(versions: int, rounds: int) -> Dict[str, float]:
+    """Median seconds per version for each design."""
+    body = build_page(versions)
+
+    def case(func: Callable[[bytes], Any]) -> Callable[[], float]:
+        def sample() -> float:
+            started = time.perf_counter()
+            for _ in range(REPEAT):
+                func(body)
+            return (time.perf_counter() - started) / REPEAT / versions
+
+        return sample
+
+    samples = interleaved({name: case(func) for name, func in DESIGNS.items()}, rounds)
+    return {name: median(values) for name, values in samples.items()}
+
+
+def run(quick: bool) -> List[Row]:
+    versions = 100 if quick else 1000
+    per_version = measure(versions, 3 if quick else 7)
+    floor = per_version["json.loads"]
+    row = Row(
+        f"3. parse a {versions:,}-version page, per version",
+        "none given",
+        sdk=per_version["lazy (current)"],
+        baseline=floor,
+        unit="us",
+    )
+    row.notes.append(
+        "design options, per version (x json.loads): "
+        + ", ".join(
+            f"{name} {value * 1e6:.1f} us ({value / floor:.2f}x)"
+            for name, value in per_version.items()
+        )
+    )
+    return [row]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--versions", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+    per_version = measure(args.versions, args.rounds)
+    floor = per_version["json.loads"]
+    print(f"{args.versions} versions, median of {args.rounds} interleaved rounds")
+    for name, value in per_version.items():
+        print(f"  {name:<20} {value * 1e6:8.2f} us/version  {value / floor:5.2f}x")
+
+
+if __name__ == "__main__":
+    main()
