@@ -11,16 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, Union
 
+from . import schemas
 from .errors import InvalidArgumentError, ModelArtsError
-from .schemas import (
-    VersionsPage,
-    load_aom_log,
-    load_envelope,
-    load_jobs_page,
-    load_log_file_names,
-    load_version_detail,
-    load_versions_page,
-)
+from .schemas import VersionsPage, load_versions_page
 
 if TYPE_CHECKING:
     from .session import Session
@@ -68,23 +61,26 @@ def version_path(job_id: str, version_id: str) -> str:
     return f"{_JOBS}/{job_id}/versions/{version_id}"
 
 
-def _dict_after(loader: Callable[..., Any]) -> Callable[..., Dict[str, Any]]:
-    """A ``load=`` hook that validates with ``loader`` and hands back the body itself."""
+def _dict_after(loader: str) -> Callable[..., Dict[str, Any]]:
+    """A ``load=`` hook that validates with ``schemas.<loader>`` and hands back the body.
+
+    The loader is looked up on first use, so schemas an import never needs stay unloaded.
+    """
 
     def load(body: Any, **origin: Any) -> Dict[str, Any]:
-        loader(body, **origin)
+        getattr(schemas, loader)(body, **origin)
         result: Dict[str, Any] = body
         return result
 
     return load
 
 
-_SUCCESS = _dict_after(load_envelope)
-_VERSION_DETAIL = _dict_after(load_version_detail)
-_VERSIONS = _dict_after(load_versions_page)
-_JOBS_PAGE = _dict_after(load_jobs_page)
-_LOG_NAMES = _dict_after(load_log_file_names)
-_AOM_LOG = _dict_after(load_aom_log)
+_SUCCESS = _dict_after("load_envelope")
+_VERSION_DETAIL = _dict_after("load_version_detail")
+_VERSIONS = _dict_after("load_versions_page")
+_JOBS_PAGE = _dict_after("load_jobs_page")
+_LOG_NAMES = _dict_after("load_log_file_names")
+_AOM_LOG = _dict_after("load_aom_log")
 
 
 def check_page_size(value: Any, name: str = "per_page") -> int:
@@ -236,7 +232,7 @@ def get_log(
 
 
 def first_log_file(names_body: Dict[str, Any], job_id: str, version_id: str) -> str:
-    names = load_log_file_names(names_body)
+    names = schemas.load_log_file_names(names_body)
     if not names:
         raise ModelArtsError(
             f"version {version_id} of job {job_id} has no log files yet; "

@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Set, Union
 
 from . import _rest
-from .display import print_versions_table
 from .errors import InvalidArgumentError, ResponseFormatError
 from .schemas import VersionsPage
 from .training_job import TrainingJob, normalize_id
@@ -135,6 +134,8 @@ class Estimator:
         """
         jobs = list(self.iter_job_versions())
         if is_show:
+            from .display import print_versions_table  # only needed to print
+
             print_versions_table(jobs)
         return jobs
 

@@ -26,12 +26,13 @@ read-only JSON views are marshmallow-free, in ``modelarts._wire`` and
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .._readonly import ReadOnlyMapping, ReadOnlySequence, read_only
 from .._wire import DataSource, Parameter, Volume
 from ._base import Envelope, load_envelope
 from ._base import _Origin as _Origin  # old pickles of a VersionRecord name it here
-from .iam import Project, load_iam_projects, load_token_expiry
-from .jobs import AomLog, JobsPage, JobSummary, load_aom_log, load_jobs_page, load_log_file_names
 from .versions import (
     VersionData,
     VersionRecord,
@@ -39,6 +40,17 @@ from .versions import (
     load_version_detail,
     load_versions_page,
 )
+
+if TYPE_CHECKING:
+    from .iam import Project, load_iam_projects, load_token_expiry
+    from .jobs import (
+        AomLog,
+        JobsPage,
+        JobSummary,
+        load_aom_log,
+        load_jobs_page,
+        load_log_file_names,
+    )
 
 __all__ = [
     "AomLog",
@@ -64,3 +76,30 @@ __all__ = [
     "load_versions_page",
     "read_only",
 ]
+
+# Listing versions needs only ``versions``; the rest loads on first use (import
+# time is part of every command's start-up).
+_LAZY = {
+    "Project": ".iam",
+    "load_iam_projects": ".iam",
+    "load_token_expiry": ".iam",
+    "AomLog": ".jobs",
+    "JobsPage": ".jobs",
+    "JobSummary": ".jobs",
+    "load_aom_log": ".jobs",
+    "load_jobs_page": ".jobs",
+    "load_log_file_names": ".jobs",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> "list[str]":
+    return sorted(set(globals()) | set(__all__))
