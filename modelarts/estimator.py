@@ -16,9 +16,10 @@ Arguments are checked before any request is sent (``InvalidArgumentError``, a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Set, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Union
 
 from . import _rest
+from ._idset import IdSet
 from .errors import InvalidArgumentError, ResponseFormatError
 from .schemas import VersionsPage
 from .training_job import TrainingJob, normalize_id
@@ -149,7 +150,7 @@ class Estimator:
         ``version_count`` versions arrived (a server that ignores ``page``), the
         rest is fetched once with the documented unpaged listing, so the result
         is complete or the call fails (``ResponseFormatError``), never silently
-        short. Besides the page, only the ids already seen are kept (a few dozen
+        short. Besides the page, only the ids already seen are kept (about 8
         bytes per version), so no version is ever yielded twice.
 
         The iterator's ``version_count`` is the total the server announced with
@@ -164,16 +165,11 @@ class Estimator:
     def _iterate(
         self, job_id: str, per_page: int, progress: "VersionIterator"
     ) -> Iterator[TrainingJob]:
-        seen: Set[int] = set()
+        seen = IdSet()
 
         def unseen(page: VersionsPage) -> List[TrainingJob]:
-            fresh = []
-            for job in TrainingJob.from_versions_page(self.session, page, job_id=job_id):
-                key = int(job.version_id)
-                if key not in seen:
-                    seen.add(key)
-                    fresh.append(job)
-            return fresh
+            jobs = TrainingJob.from_versions_page(self.session, page, job_id=job_id)
+            return [job for job in jobs if seen.add(int(job.version_id))]
 
         for number in range(1, _MAX_PAGES + 1):
             page = _rest.list_versions_page(self.session, job_id, page=number, per_page=per_page)

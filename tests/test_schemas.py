@@ -33,8 +33,11 @@ EXAMPLES = Path(__file__).parent / "data" / "examples"
 UTC = timezone.utc
 ENVELOPE_KEYS = {"is_success", "error_code", "error_message", "error_msg"}
 DOCUMENTED = set(VersionData.__dataclass_fields__) - {"extra"}
-ORIGIN = {"operation": "GET /v1/p/training-jobs/10/versions", "status_code": 200,
-          "request_id": "req-42"}
+ORIGIN = {
+    "operation": "GET /v1/p/training-jobs/10/versions",
+    "status_code": 200,
+    "request_id": "req-42",
+}
 
 
 def example(name: str) -> Any:
@@ -164,8 +167,13 @@ def test_list_versions_example_values() -> None:
     assert data.parameter == (Parameter("learning_rate", "0.01"),)
     assert data.data_source == (DataSource("obs", "/qianjiajun-test/minst/data/", None, None),)
     assert data.volumes == (
-        Volume("nfs", "192.168.8.150:/", "/home/work/nas", False,
-               "43b37236-9afa-4855-8174-32254b9562e7"),
+        Volume(
+            "nfs",
+            "192.168.8.150:/",
+            "/home/work/nas",
+            False,
+            "43b37236-9afa-4855-8174-32254b9562e7",
+        ),
         Volume("host_path", "/root/work", "/home/mind", False, None),
     )
     # JSON text in this endpoint, parsed
@@ -206,8 +214,10 @@ def test_aom_log_positions_stay_exact() -> None:
     ("body", "expected"),
     [
         ({"is_success": True}, (True, None, None)),
-        ({"is_success": False, "error_code": "ModelArts.0105", "error_message": "m"},
-         (False, "ModelArts.0105", "m")),
+        (
+            {"is_success": False, "error_code": "ModelArts.0105", "error_message": "m"},
+            (False, "ModelArts.0105", "m"),
+        ),
         ({"is_success": False, "error_code": "X", "error_msg": "old"}, (False, "X", "old")),
         ({"is_success": False, "error_message": "new", "error_msg": "old"}, (False, None, "new")),
         ({"is_success": "false", "error_message": None, "error_msg": "old"}, (False, None, "old")),
@@ -222,19 +232,22 @@ def test_envelope(body: Any, expected: Any) -> None:
 
 # -- generated records: every tolerated variant loads and nothing is lost -------------------
 
-json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(
-    max_size=8
+json_scalars = (
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)
 )
 json_values = st.recursive(
     json_scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
-                                                                  max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
     max_leaves=10,
 )
 ids = st.integers(0, 2**63 - 1) | st.integers(0, 2**63 - 1).map(str)
-ints = st.integers(-(2**40), 2**40) | st.integers(0, 10**9).map(str) | st.integers(
-    -(10**6), 10**6
-).map(float)
+ints = (
+    st.integers(-(2**40), 2**40)
+    | st.integers(0, 10**9).map(str)
+    | st.integers(-(10**6), 10**6).map(float)
+)
 codes = st.integers(0, 40) | st.integers(0, 40).map(str)
 millis = st.integers(0, 4102444800000) | st.integers(0, 4102444800000).map(str)
 texts = st.text(max_size=12) | st.integers() | st.floats(allow_nan=False) | st.booleans()
@@ -258,21 +271,37 @@ data_sources = st.lists(
     max_size=2,
 )
 volume_spec = st.fixed_dictionaries(
-    {}, optional={"id": st.text(max_size=5), "src_path": st.text(max_size=5),
-                  "dest_path": st.text(max_size=5), "read_only": bools}
+    {},
+    optional={
+        "id": st.text(max_size=5),
+        "src_path": st.text(max_size=5),
+        "dest_path": st.text(max_size=5),
+        "read_only": bools,
+    },
 )
 volumes = st.lists(
     st.fixed_dictionaries({"nfs": volume_spec}) | st.fixed_dictionaries({"host_path": volume_spec}),
     max_size=2,
 )
 TYPED = {
-    "pre_version_id": ids, "job_id": ids,
+    "pre_version_id": ids,
+    "job_id": ids,
     "status": codes,
-    "engine_type": ints, "engine_id": ints, "spec_id": ints, "gpu_num": ints,
-    "worker_server_num": ints, "model_id": ints,
-    "create_time": millis, "start_time": millis, "duration": millis,
-    "gpu": bools, "parameter": parameters, "data_source": data_sources, "volumes": volumes,
-    "model_metric_list": metrics, "system_metric_list": metrics,
+    "engine_type": ints,
+    "engine_id": ints,
+    "spec_id": ints,
+    "gpu_num": ints,
+    "worker_server_num": ints,
+    "model_id": ints,
+    "create_time": millis,
+    "start_time": millis,
+    "duration": millis,
+    "gpu": bools,
+    "parameter": parameters,
+    "data_source": data_sources,
+    "volumes": volumes,
+    "model_metric_list": metrics,
+    "system_metric_list": metrics,
 }
 FIELD_STRATEGIES = {
     name: st.none() | TYPED.get(name, texts) for name in sorted(DOCUMENTED - {"version_id"})
@@ -298,8 +327,18 @@ def test_generated_records_load_and_keep_everything(record: Dict[str, Any]) -> N
     assert_record_kept(record, data)
     assert data.version_id == str(int(record["version_id"]))
     # the hand-checked fast path and the schema agree
-    for name in ("version_id", "version_name", "status", "engine_name", "engine_version",
-                 "create_time", "duration", "spec_id", "spec_code", "flavor_code"):
+    for name in (
+        "version_id",
+        "version_name",
+        "status",
+        "engine_name",
+        "engine_version",
+        "create_time",
+        "duration",
+        "spec_id",
+        "spec_code",
+        "flavor_code",
+    ):
         assert getattr(loaded, name) == getattr(data, name), name
     for name in ("create_time", "start_time"):
         moment = getattr(data, name)
@@ -389,8 +428,11 @@ def test_malformed_page_names_the_field(body: Any, field: Any) -> None:
         ({"parameter": [{"label": "a"}, 5]}, "parameter", "versions[0].parameter[1]"),
         ({"parameter": [{"label": {}}]}, "parameter", "versions[0].parameter[0].label"),
         ({"data_source": [{"data_url": []}]}, "data_source", "versions[0].data_source[0].data_url"),
-        ({"volumes": [{"nfs": {"read_only": "perhaps"}}]}, "volumes",
-         "versions[0].volumes[0].nfs.read_only"),
+        (
+            {"volumes": [{"nfs": {"read_only": "perhaps"}}]},
+            "volumes",
+            "versions[0].volumes[0].nfs.read_only",
+        ),
         ({"volumes": ["nfs"]}, "volumes", "versions[0].volumes[0]"),
     ],
 )
@@ -428,8 +470,11 @@ def test_detail_body_is_checked_in_full_at_once() -> None:
     ("loader", "body", "field"),
     [
         (load_jobs_page, {"jobs": "none"}, "jobs"),
-        (load_jobs_page, {"jobs": [{"job_id": 1}, {"job_id": 2, "status": "ok"}]},
-         "jobs[1].status"),
+        (
+            load_jobs_page,
+            {"jobs": [{"job_id": 1}, {"job_id": 2, "status": "ok"}]},
+            "jobs[1].status",
+        ),
         (load_jobs_page, {"jobs": [{"job_name": "x"}]}, "jobs[0].job_id"),
         (load_jobs_page, {"jobs": [{"job_id": None}]}, "jobs[0].job_id"),
         (load_jobs_page, {"jobs": [None]}, "jobs[0]"),
@@ -443,8 +488,11 @@ def test_detail_body_is_checked_in_full_at_once() -> None:
         (load_iam_projects, {"projects": "cn-north-4"}, "projects"),
         (load_token_expiry, {"token": {}}, "token.expires_at"),
         (load_token_expiry, {"token": {"expires_at": None}}, "token.expires_at"),
-        (load_token_expiry, {"token": {"expires_at": "2020-01-04T09:05:22+25:00"}},
-         "token.expires_at"),
+        (
+            load_token_expiry,
+            {"token": {"expires_at": "2020-01-04T09:05:22+25:00"}},
+            "token.expires_at",
+        ),
         (load_token_expiry, {"token": {"expires_at": "2020-02-30T09:05:22Z"}}, "token.expires_at"),
         (load_token_expiry, {"token": {"expires_at": "tomorrow"}}, "token.expires_at"),
         (load_token_expiry, {"token": "abc"}, "token"),
@@ -504,3 +552,31 @@ def test_read_only_views_are_deep_and_compare_equal() -> None:
     assert body["volumes"][0]["nfs"]["read_only"] is False
     assert json.loads(json.dumps(view.to_dict())) == body
     assert view["parameter"].to_list() == body["parameter"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "ok"),
+    [
+        ("create_time", 253_402_300_799_999, True),  # 9999-12-31T23:59:59.999Z
+        ("create_time", 253_402_300_800_000, False),
+        ("create_time", -62_135_596_800_000, True),  # 0001-01-01T00:00:00Z
+        ("create_time", -62_135_596_800_001, False),
+        ("duration", 86_399_999_999_999_999, True),  # timedelta.max, in ms
+        ("duration", 86_399_999_999_999_999 + 1, False),
+        ("duration", -86_399_999_913_600_000, True),  # -999999999 days
+        ("duration", -86_399_999_913_600_001, False),
+    ],
+)
+def test_time_fields_at_the_edges_of_the_calendar(field: str, value: int, ok: bool) -> None:
+    body = {
+        "is_success": True,
+        "job_id": 1,
+        "version_count": 1,
+        "versions": [{"version_id": 2, field: value}],
+    }
+    if ok:
+        (record,) = load_versions_page(body).versions
+        assert getattr(record, field) is not None  # converted lazily, without overflow
+    else:
+        with pytest.raises(ResponseFormatError, match=f"versions\\[0\\].{field}"):
+            load_versions_page(body)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 
 from marshmallow import post_load
 
@@ -196,6 +196,13 @@ _SUMMARY: Tuple[Tuple[str, Callable[[Any], Any]], ...] = (
 )
 
 
+# Milliseconds that make a datetime (years 1..9999 UTC) and a timedelta (±999,999,999 days).
+_MIN_TIME_MS = -62_135_596_800_000
+_MAX_TIME_MS = 253_402_300_799_999
+_MIN_DURATION_MS = -86_399_999_913_600_000
+_MAX_DURATION_MS = 86_399_999_999_999_999
+
+
 class VersionRecord:
     """One version record as received: summary fields checked now, the rest on demand.
 
@@ -205,7 +212,9 @@ class VersionRecord:
     once and caches the ``VersionData``.
     """
 
-    __slots__ = ("raw", "job", "_origin", "_path", "_data") + tuple(n for n, _ in _SUMMARY)
+    __slots__ = ("raw", "job", "_origin", "_path", "_data", "_create", "_duration") + tuple(
+        n for n, _ in _SUMMARY if n not in ("create_time", "duration")
+    )
 
     raw: Mapping[str, Any]
     job: Mapping[str, Any]
@@ -214,8 +223,11 @@ class VersionRecord:
     status: Optional[int]
     engine_name: Optional[str]
     engine_version: Optional[str]
-    create_time: Optional[datetime]
-    duration: Optional[timedelta]
+    # The two times stay milliseconds (checked to be in range) until first read:
+    # building 2,000 datetime objects per page for a listing that never looks
+    # at them is most of what loading a record costs.
+    _create: Union[int, datetime, None]
+    _duration: Union[int, timedelta, None]
     spec_id: Optional[int]
     spec_code: Optional[str]
     flavor_code: Optional[str]
@@ -249,14 +261,16 @@ class VersionRecord:
             value = get("spec_id")
             self.spec_id = value if type(value) is int else _to_int(value)
             value = get("create_time")
-            self.create_time = (
-                _EPOCH + timedelta(milliseconds=value)
-                if type(value) is int
+            self._create = (
+                value
+                if type(value) is int and _MIN_TIME_MS <= value <= _MAX_TIME_MS
                 else _to_datetime_ms(value)
             )
             value = get("duration")
-            self.duration = (
-                timedelta(milliseconds=value) if type(value) is int else _to_timedelta_ms(value)
+            self._duration = (
+                value
+                if type(value) is int and _MIN_DURATION_MS <= value <= _MAX_DURATION_MS
+                else _to_timedelta_ms(value)
             )
             value = get("version_name")
             self.version_name = value if value is None or type(value) is str else _to_text(value)
@@ -275,6 +289,20 @@ class VersionRecord:
                 except _Bad as exc:
                     raise origin.error(exc.message, path + (name,) + exc.path) from None
             raise  # pragma: no cover - the loop above re-raises the same problem
+
+    @property
+    def create_time(self) -> Optional[datetime]:
+        value = self._create
+        if isinstance(value, int):
+            return _EPOCH + timedelta(milliseconds=value)
+        return value
+
+    @property
+    def duration(self) -> Optional[timedelta]:
+        value = self._duration
+        if isinstance(value, int):
+            return timedelta(milliseconds=value)
+        return value
 
     def data(self) -> VersionData:
         """Every documented field, typed; raises ``ResponseFormatError`` on a bad field."""
