@@ -76,7 +76,7 @@ def _dict_after(loader: str) -> Callable[..., Dict[str, Any]]:
 
 
 _SUCCESS = _dict_after("load_envelope")
-_VERSION_DETAIL = _dict_after("load_version_detail")
+_VERSION_DETAIL = _dict_after("check_version_detail")
 _VERSIONS = _dict_after("load_versions_page")
 _JOBS_PAGE = _dict_after("load_jobs_page")
 _LOG_NAMES = _dict_after("load_log_file_names")

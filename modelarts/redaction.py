@@ -96,6 +96,9 @@ class Redactor:
         self._lock = threading.Lock()
         self._secrets: Dict[str, str] = {}
         self._identifiers: Dict[str, str] = {}
+        # What scrub() replaces, longest first; rebuilt on every registration
+        # (rare) so that scrubbing (every request, every log line) only reads.
+        self._pairs: "Tuple[Tuple[str, str], ...]" = ()
 
     # -- registration ----------------------------------------------------
 
@@ -104,12 +107,14 @@ class Redactor:
         if value:
             with self._lock:
                 self._secrets[value] = label
+                self._rebuild()
 
     def add_identifier(self, value: Optional[str], placeholder: str) -> None:
         """Remember an account identifier and the placeholder that replaces it."""
         if value and value != placeholder:
             with self._lock:
                 self._identifiers[value] = placeholder
+                self._rebuild()
 
     def secret_values(self) -> "List[Tuple[str, str]]":
         """``(value, label)`` of every registered secret."""
@@ -132,21 +137,21 @@ class Redactor:
 
     # -- scrubbing -------------------------------------------------------
 
-    def _replacements(self) -> "List[Tuple[str, str]]":
-        with self._lock:
-            pairs = [
-                (value, f"<{label}>")
-                for value, label in self._secrets.items()
-                if len(value) >= _MIN_SCRUB_LENGTH
-            ]
-            pairs += list(self._identifiers.items())
+    def _rebuild(self) -> None:
+        """Recompute the replacement list; the caller holds the lock."""
+        pairs = [
+            (value, f"<{label}>")
+            for value, label in self._secrets.items()
+            if len(value) >= _MIN_SCRUB_LENGTH
+        ]
+        pairs += list(self._identifiers.items())
         # Longest first, so a secret containing another is replaced whole.
         pairs.sort(key=lambda pair: len(pair[0]), reverse=True)
-        return pairs
+        self._pairs = tuple(pairs)
 
     def scrub(self, text: str) -> str:
         """``text`` with every known secret and identifier replaced."""
-        for value, replacement in self._replacements():
+        for value, replacement in self._pairs:
             if value in text:
                 text = text.replace(value, replacement)
         return text

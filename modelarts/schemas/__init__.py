@@ -37,6 +37,7 @@ from .versions import (
     VersionData,
     VersionRecord,
     VersionsPage,
+    check_version_detail,
     load_version_detail,
     load_versions_page,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "VersionRecord",
     "VersionsPage",
     "Volume",
+    "check_version_detail",
     "load_aom_log",
     "load_envelope",
     "load_iam_projects",

@@ -58,6 +58,7 @@ __all__ = [
     "VersionData",
     "VersionRecord",
     "VersionsPage",
+    "check_version_detail",
     "load_version_detail",
     "load_versions_page",
 ]
@@ -323,6 +324,35 @@ def _missing_id(raw: Mapping[str, Any], name: str, origin: _Origin, path: Path) 
     return origin.error(f"{state}, but an integer id is required", path + (name,))
 
 
+def check_version_detail(
+    body: Any,
+    *,
+    operation: str = "",
+    status_code: Optional[int] = None,
+    request_id: Optional[str] = None,
+) -> VersionRecord:
+    """The flat version-details body (api.md §2.4), checked like a listed record.
+
+    The ids and the fields the SDK itself reads are checked now; the rest
+    loads (and is checked) by ``data()`` on first use. ``get_job_info()``
+    hands the body back as a dict, so the full schema would be pure cost there.
+    """
+    origin = _Origin(operation, status_code, request_id)
+    if not isinstance(body, dict):
+        raise origin.error(f"expected a JSON object, got {_kind(body)}")
+    record = VersionRecord.__new__(VersionRecord)
+    record._init(body, {}, origin, ())
+    if record.version_id is None:
+        raise _missing_id(body, "version_id", origin, ())
+    try:
+        job_id = _to_id(body.get("job_id"))
+    except _Bad as exc:
+        raise origin.error(exc.message, ("job_id",) + exc.path) from None
+    if job_id is None:
+        raise _missing_id(body, "job_id", origin, ())
+    return record
+
+
 def load_version_detail(
     body: Any,
     *,
@@ -331,15 +361,10 @@ def load_version_detail(
     request_id: Optional[str] = None,
 ) -> VersionRecord:
     """The flat version-details body (api.md §2.4), loaded in full at once."""
-    origin = _Origin(operation, status_code, request_id)
-    if not isinstance(body, dict):
-        raise origin.error(f"expected a JSON object, got {_kind(body)}")
-    record = VersionRecord.__new__(VersionRecord)
-    record._init(body, {}, origin, ())
-    if record.version_id is None:
-        raise _missing_id(body, "version_id", origin, ())
-    if record.data().job_id is None:
-        raise _missing_id(body, "job_id", origin, ())
+    record = check_version_detail(
+        body, operation=operation, status_code=status_code, request_id=request_id
+    )
+    record.data()
     return record
 
 
