@@ -36,6 +36,7 @@ the request before the delay: a timed-out POST may have happened.
 
 from __future__ import annotations
 
+import abc
 import json
 import random
 import threading
@@ -103,19 +104,25 @@ class FaultContext:
         )
 
 
-class Fault:
-    """Base class. ``name`` keys ``fake.faults_injected`` and ``Call.fault``."""
+class Fault(abc.ABC):
+    """Base class. ``name`` keys ``fake.faults_injected`` and ``Call.fault``.
+
+    A fault either answers instead of the service (``respond``) or, when
+    ``processed``, lets the service handle the request and then spoils its
+    answer (``spoil``); a subclass overrides the one it uses.
+    """
 
     #: Whether the fake handles the request (and changes state) before the fault acts.
     processed: bool = False
 
     @property
+    @abc.abstractmethod
     def name(self) -> str:
-        raise NotImplementedError
+        """The fault's kind, e.g. ``http_503``."""
 
     def respond(self, context: FaultContext) -> Response:
         """The answer given instead of the service's (faults that are not ``processed``)."""
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} only acts on processed requests (spoil)")
 
     def spoil(self, response: Response, context: FaultContext) -> Response:
         """Change (or withhold) the service's answer (faults that are ``processed``)."""
