@@ -26,9 +26,9 @@ read-only JSON views are marshmallow-free, in ``modelarts._wire`` and
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._lazy import lazy_attributes
 from .._readonly import ReadOnlyMapping, ReadOnlySequence, read_only
 from .._wire import DataSource, Parameter, Volume
 from ._base import Envelope, load_envelope
@@ -93,15 +93,4 @@ _LAZY = {
     "load_log_file_names": ".jobs",
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> "list[str]":
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)
