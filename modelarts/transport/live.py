@@ -64,21 +64,17 @@ Decisions a caller can rely on:
 from __future__ import annotations
 
 import http.client
-import math
 import os
-import re
 import socket
 import ssl
 import threading
-from typing import Any, Dict, Mapping, Optional, Tuple, Type, Union
-from urllib.parse import urlsplit
+from typing import Any, Dict, Mapping, Optional, Tuple, Type
 
 import urllib3
 from urllib3 import exceptions as u3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from .. import __version__
 from ..errors import (
     ConfigurationError,
     ConnectError,
@@ -89,6 +85,17 @@ from ..errors import (
     ReadTimeout,
     TLSError,
     TransportError,
+)
+from ._options import (
+    DEFAULT_TIMEOUT,
+    USER_AGENT,
+    CertInput,
+    TimeoutInput,
+    VerifyInput,
+    cert_setting,
+    check_request,
+    timeout_pair,
+    verify_setting,
 )
 from .base import Headers, Request, Response, Transport
 from .proxies import (
@@ -103,110 +110,9 @@ from .proxies import (
 
 __all__ = ["DEFAULT_TIMEOUT", "Urllib3Transport"]
 
-#: ``(connect, read)`` seconds used when no timeout is given (see the module docstring).
-DEFAULT_TIMEOUT: Tuple[float, float] = (10.0, 60.0)
-
-TimeoutInput = Union[None, float, Tuple[Optional[float], Optional[float]]]
-PathInput = Union[str, "os.PathLike[str]"]
-VerifyInput = Union[bool, PathInput]
-CertInput = Union[None, PathInput, Tuple[PathInput, PathInput]]
 PoolClasses = Dict[str, Type[HTTPConnectionPool]]
 
-_USER_AGENT = f"modelarts-python/{__version__}"
-# What urllib3 and the socket layer raise; everything else is a bug of ours.
 _LIBRARY_ERRORS = (u3.HTTPError, OSError, http.client.HTTPException)
-_TOKEN_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
-_BAD_ESCAPE_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
-
-
-# -- argument checks --------------------------------------------------------------
-# The private helpers of this module are shared with requests_transport, which
-# is built on urllib3 too and must fail the same way.
-
-
-def _seconds(value: Any, what: str) -> Optional[float]:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigurationError(f"{what} must be a number of seconds, got {value!r}")
-    seconds = float(value)
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise ConfigurationError(f"{what} must be a positive, finite number, got {value!r}")
-    return seconds
-
-
-def _timeout_pair(timeout: Any) -> Tuple[Optional[float], Optional[float]]:
-    """``(connect, read)`` from a timeout argument; ``None`` in the pair means no limit."""
-    if timeout is None:
-        return DEFAULT_TIMEOUT
-    if isinstance(timeout, (tuple, list)):
-        if len(timeout) != 2:
-            raise ConfigurationError(
-                f"timeout must be seconds or a (connect, read) pair, got {timeout!r}"
-            )
-        return _seconds(timeout[0], "connect timeout"), _seconds(timeout[1], "read timeout")
-    seconds = _seconds(timeout, "timeout")
-    return seconds, seconds
-
-
-def _existing_path(value: Any, what: str) -> str:
-    if not isinstance(value, (str, os.PathLike)):
-        raise ConfigurationError(f"{what} must be a path, got {value!r}")
-    path = os.fspath(value)
-    if not isinstance(path, str) or not path:
-        raise ConfigurationError(f"{what} must be a path, got {value!r}")
-    if not os.path.exists(path):
-        raise ConfigurationError(f"{what} {path!r} does not exist")
-    return path
-
-
-def _verify_setting(verify: Any) -> Union[bool, str]:
-    """``True``, ``False`` or the path of a CA bundle file or directory."""
-    if isinstance(verify, bool):
-        return verify
-    return _existing_path(verify, "verify (CA bundle)")
-
-
-def _cert_setting(cert: Any) -> Optional[Tuple[str, Optional[str]]]:
-    """``(certificate file, key file or None)``."""
-    if cert is None:
-        return None
-    if isinstance(cert, (tuple, list)):
-        if len(cert) != 2:
-            raise ConfigurationError(
-                f"cert must be a path or a (certificate, key) pair, got {cert!r}"
-            )
-        return (
-            _existing_path(cert[0], "client certificate"),
-            _existing_path(cert[1], "client key"),
-        )
-    return _existing_path(cert, "client certificate"), None
-
-
-def _check_request(request: Request) -> str:
-    """The request target, after refusing what urllib3 would send differently."""
-    if not _TOKEN_RE.match(request.method):
-        raise InvalidArgumentError(f"invalid HTTP method {request.method!r}")
-    scheme = request.scheme.lower()
-    if scheme not in ("http", "https"):
-        raise InvalidArgumentError(f"unsupported URL scheme {scheme!r} in {request.url!r}")
-    try:
-        split = urlsplit(request.url)
-        host = split.hostname
-        split.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        host = None
-    if not host:
-        raise InvalidArgumentError(f"URL {request.url!r} has no valid host[:port]")
-    target = request.target
-    if _BAD_ESCAPE_RE.search(target):
-        raise InvalidArgumentError(
-            f"URL {request.url!r} has a '%' that does not start a %XX escape; "
-            "it would be re-encoded on the wire"
-        )
-    return target
-
-
 # -- knowing whether a request can have left ---------------------------------
 
 
@@ -391,17 +297,17 @@ def _translate(
         if isinstance(exc, u3.SSLError):
             return TLSError(f"TLS handshake failed{via}: {reason}", **where)
         if _timed_out(exc):
-            return ConnectTimeout(
-                f"connection not established within {timeout[0]}s{via}", **where
-            )
-        return ConnectError(f"connection failed before the request was sent{via}: {reason}",
-                            **where)
+            return ConnectTimeout(f"connection not established within {timeout[0]}s{via}", **where)
+        return ConnectError(
+            f"connection failed before the request was sent{via}: {reason}", **where
+        )
     if isinstance(exc, u3.ReadTimeoutError) or _timed_out(exc):
         return ReadTimeout(f"no response within the read timeout of {timeout[1]}s", **where)
     if _handshake_rejected(exc):
         return TLSError(f"the server rejected the TLS handshake{via}: {reason}", **where)
-    if isinstance(exc, (u3.ProtocolError, u3.SSLError, u3.ProxyError, OSError,
-                        http.client.HTTPException)):
+    if isinstance(
+        exc, (u3.ProtocolError, u3.SSLError, u3.ProxyError, OSError, http.client.HTTPException)
+    ):
         return ConnectionLostError(
             f"connection lost after the request was sent{via}: {reason}", **where
         )
@@ -473,14 +379,14 @@ class Urllib3Transport(Transport):
         pool_maxsize: int = 10,
         user_agent: Optional[str] = None,
     ) -> None:
-        self.timeout = _timeout_pair(timeout)
-        self.verify = _verify_setting(verify)
-        self.cert = _cert_setting(cert)
+        self.timeout = timeout_pair(timeout)
+        self.verify = verify_setting(verify)
+        self.cert = cert_setting(cert)
         if isinstance(pool_maxsize, bool) or not isinstance(pool_maxsize, int) or pool_maxsize < 1:
             raise ConfigurationError(f"pool_maxsize must be a positive int, got {pool_maxsize!r}")
         self.pool_maxsize = pool_maxsize
         self.trust_env = bool(trust_env)
-        self.user_agent = user_agent or _USER_AGENT
+        self.user_agent = user_agent or USER_AGENT
         self._proxies = self._check_proxies(proxies)
         self._lock = threading.Lock()
         self._closed = False
@@ -557,7 +463,7 @@ class Urllib3Transport(Transport):
     def send(self, request: Request) -> Response:
         """Send ``request`` once and return the response, whatever its status."""
         method, url = request.method, request.url
-        target = _check_request(request)
+        target = check_request(request)
         proxy_url = self._proxy_url(url)
         with self._lock:
             if self._closed:

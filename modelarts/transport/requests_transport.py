@@ -57,27 +57,29 @@ from ..errors import (
     TLSError,
     TransportError,
 )
+from ._options import (
+    USER_AGENT,
+    CertInput,
+    TimeoutInput,
+    VerifyInput,
+    cert_setting,
+    check_request,
+    timeout_pair,
+    verify_setting,
+)
 from .base import Headers, Request, Response, Transport
 from .live import (
     _ATTEMPT,
     _LIBRARY_ERRORS,
-    _USER_AGENT,
-    CertInput,
     PoolClasses,
-    TimeoutInput,
-    VerifyInput,
-    _cert_setting,
     _chain,
-    _check_request,
     _handshake_rejected,
     _HTTPPool,
     _HTTPSPool,
     _reason,
     _timed_out,
-    _timeout_pair,
     _translate,
     _UnverifiedHTTPSPool,
-    _verify_setting,
 )
 
 __all__ = ["MissingDependencyError", "RequestsTransport"]
@@ -108,8 +110,10 @@ def _refused(exc: BaseException) -> bool:
     # requests wraps urllib3's NewConnectionError (the TCP connection was never
     # opened) in MaxRetryError inside ConnectionError; the names are matched so
     # this module stays free of urllib3 imports.
-    return any(type(inner).__name__ in ("NewConnectionError", "NameResolutionError")
-               for inner in _chain(exc))
+    return any(
+        type(inner).__name__ in ("NewConnectionError", "NameResolutionError")
+        for inner in _chain(exc)
+    )
 
 
 def _translate_requests(
@@ -128,8 +132,7 @@ def _translate_requests(
     """
     where = {"method": method, "url": url}
     reason = _redact(_reason(exc))
-    if isinstance(exc, rexc.ConnectTimeout) or (
-            never_sent and isinstance(exc, rexc.Timeout)):
+    if isinstance(exc, rexc.ConnectTimeout) or (never_sent and isinstance(exc, rexc.Timeout)):
         return ConnectTimeout(f"connection not established within {timeout[0]}s", **where)
     if isinstance(exc, rexc.ReadTimeout):
         return ReadTimeout(f"no response within the read timeout of {timeout[1]}s", **where)
@@ -143,8 +146,9 @@ def _translate_requests(
         if never_sent or _handshake_rejected(exc):
             return TLSError(f"TLS handshake failed: {reason}", **where)
         return ConnectionLostError(f"TLS connection failed: {reason}", **where)
-    if isinstance(exc, (rexc.InvalidURL, rexc.InvalidHeader, rexc.InvalidSchema,
-                        rexc.MissingSchema)):
+    if isinstance(
+        exc, (rexc.InvalidURL, rexc.InvalidHeader, rexc.InvalidSchema, rexc.MissingSchema)
+    ):
         return InvalidArgumentError(f"invalid request {method} {url}: {reason}")
     if isinstance(exc, rexc.ConnectionError):
         if any(type(inner).__name__ == "ClosedPoolError" for inner in _chain(exc)):
@@ -152,20 +156,15 @@ def _translate_requests(
         if _refused(exc):
             return ConnectError(f"cannot connect: {reason}", **where)
         if never_sent:
-            return ConnectError(
-                f"connection failed before the request was sent: {reason}", **where)
+            return ConnectError(f"connection failed before the request was sent: {reason}", **where)
         if _timed_out(exc):
-            return ReadTimeout(f"no response within the read timeout of {timeout[1]}s",
-                               **where)
-        return ConnectionLostError(f"connection lost after the request was sent: {reason}",
-                                   **where)
+            return ReadTimeout(f"no response within the read timeout of {timeout[1]}s", **where)
+        return ConnectionLostError(f"connection lost after the request was sent: {reason}", **where)
     if isinstance(exc, (rexc.ChunkedEncodingError, rexc.ContentDecodingError)):
-        return ConnectionLostError(f"connection lost after the request was sent: {reason}",
-                                   **where)
+        return ConnectionLostError(f"connection lost after the request was sent: {reason}", **where)
     if isinstance(exc, rexc.RequestException):  # RetryError, TooManyRedirects, ...
         return TransportError(f"{type(exc).__name__}: {reason}", **where)
-    error = _translate(exc, never_sent=bool(never_sent), method=method, url=url,
-                       timeout=timeout)
+    error = _translate(exc, never_sent=bool(never_sent), method=method, url=url, timeout=timeout)
     return type(error)(_redact(str(error.args[0])), method=method, url=url)
 
 
@@ -217,12 +216,10 @@ class RequestsTransport(Transport):
             raise ConfigurationError(
                 f"session must be a requests.Session, got {type(session).__name__}"
             )
-        self.timeout = _timeout_pair(timeout)
-        self.verify: Optional[Union[bool, str]] = (
-            None if verify is None else _verify_setting(verify)
-        )
-        self.cert = _cert_setting(cert)
-        self.user_agent = user_agent or _USER_AGENT
+        self.timeout = timeout_pair(timeout)
+        self.verify: Optional[Union[bool, str]] = None if verify is None else verify_setting(verify)
+        self.cert = cert_setting(cert)
+        self.user_agent = user_agent or USER_AGENT
         self._owns_session = session is None
         if session is None:
             session = requests.Session()
@@ -248,7 +245,7 @@ class RequestsTransport(Transport):
     def send(self, request: Request) -> Response:
         """Send ``request`` once and return the response, whatever its status."""
         method, url = request.method, request.url
-        _check_request(request)
+        check_request(request)
         if self._closed:
             raise TransportError("the transport is closed", method=method, url=url)
         headers = dict(request.headers.items())
@@ -267,16 +264,16 @@ class RequestsTransport(Transport):
             raw_response = self.session.send(prepared, **self._send_options())
         except (rexc.RequestException, *_LIBRARY_ERRORS) as exc:
             never_sent = _ATTEMPT.never_sent if _ATTEMPT.engaged else None
-            raise _translate_requests(exc, never_sent=never_sent, method=method, url=url,
-                                      timeout=self.timeout) from exc
+            raise _translate_requests(
+                exc, never_sent=never_sent, method=method, url=url, timeout=self.timeout
+            ) from exc
         try:
             # Read undecoded, as Urllib3Transport does; a full read hands the
             # connection back to the pool.
             body = raw_response.raw.read(decode_content=False)
         except _LIBRARY_ERRORS as exc:
             raw_response.close()
-            error = _translate(exc, never_sent=False, method=method, url=url,
-                               timeout=self.timeout)
+            error = _translate(exc, never_sent=False, method=method, url=url, timeout=self.timeout)
             raise type(error)(_redact(str(error.args[0])), method=method, url=url) from exc
         response_headers = Headers(list(raw_response.headers.items()))
         return Response(raw_response.status_code, response_headers, body or b"", request)
