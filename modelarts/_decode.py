@@ -22,6 +22,7 @@ _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _CODE_KEYS = ("error_code", "errorCode", "code")
 _MESSAGE_KEYS = ("error_message", "error_msg", "errorMsg", "message")
 _MAX_TEXT = 300
+_NOT_PARSED = object()
 # How deep an error body may hide its code: IAM nests it one level down
 # ({"error": {"code", "message"}}). Looking no deeper keeps a hostile body
 # (thousands of nested objects, which json parses on Python 3.12+) from
@@ -116,17 +117,26 @@ def decode_json(response: Response, operation: str) -> Any:
     object with ``"is_success": false`` raises ``APIError`` whatever the status.
     """
     raise_for_error(response, operation)
-    if not response.body.strip():
+    data: Any = _NOT_PARSED
+    if response.has_json_value:
+        try:
+            data = response.json_value()  # a replayed body: already parsed, copied
+        except RecursionError:
+            pass  # nested deeper than a copy can go: decode the bytes, as for any answer
+    if data is not _NOT_PARSED:
+        pass
+    elif not response.body.strip():
         return {}
-    try:
-        data = _parse(response.body)
-    except (ValueError, RecursionError) as exc:
-        raise ResponseFormatError(
-            f"the body is not valid JSON ({_describe_json_error(exc, response)})",
-            operation=operation,
-            status_code=response.status,
-            request_id=response.request_id,
-        ) from None
+    else:
+        try:
+            data = _parse(response.body)
+        except (ValueError, RecursionError) as exc:
+            raise ResponseFormatError(
+                f"the body is not valid JSON ({_describe_json_error(exc, response)})",
+                operation=operation,
+                status_code=response.status,
+                request_id=response.request_id,
+            ) from None
     if isinstance(data, dict) and data.get("is_success") is False:
         code, message = error_fields(data, response.status)
         if code == str(response.status):

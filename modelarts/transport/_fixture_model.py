@@ -106,7 +106,15 @@ class StoredResponse:
     body: Body = EMPTY_BODY
 
     def to_response(self, request: Optional[Request] = None) -> Response:
-        """A fresh ``Response`` answering ``request``."""
+        """A fresh ``Response`` answering ``request``.
+
+        A JSON body is handed over parsed (``Response.from_json``): a Session
+        copies it rather than decoding bytes encoded a moment before.
+        """
+        if self.body.kind == "json":
+            return Response.from_json(
+                self.status, dict(self.headers), self.body.value, request, encode=_json_bytes
+            )
         return Response(self.status, dict(self.headers), self.body.to_bytes(), request=request)
 
 
@@ -183,6 +191,10 @@ def _strict_json(data: bytes) -> Any:
         )
     except (UnicodeDecodeError, ValueError, RecursionError):
         return _INVALID
+
+
+def _json_bytes(value: Any) -> bytes:
+    return compact_json(value).encode("utf-8")
 
 
 def compact_json(value: Any) -> str:

@@ -18,6 +18,7 @@ import abc
 from typing import (
     TYPE_CHECKING,
     Any,
+    Callable,
     Iterable,
     Iterator,
     List,
@@ -56,9 +57,7 @@ class Headers(Mapping[str, str]):
             pairs = headers.items() if isinstance(headers, Mapping) else headers
             for name, value in pairs:
                 if not isinstance(name, str) or not isinstance(value, str):
-                    raise TypeError(
-                        f"header names and values must be str, got {name!r}: {value!r}"
-                    )
+                    raise TypeError(f"header names and values must be str, got {name!r}: {value!r}")
                 items[name.lower()] = (name, value)
         self._items = items
 
@@ -205,9 +204,15 @@ class Request:
 
 
 class Response:
-    """One HTTP response and the request that produced it."""
+    """One HTTP response and the request that produced it.
 
-    __slots__ = ("status", "headers", "body", "request")
+    A transport that already holds the body as parsed JSON (a replay) builds
+    the response with ``Response.from_json``: the bytes are then only made if
+    someone reads ``body``, and the Session takes a copy of the parsed value
+    (``json_value()``) instead of decoding bytes it would first have to encode.
+    """
+
+    __slots__ = ("status", "headers", "_body", "request", "_json", "_encode")
 
     def __init__(
         self,
@@ -218,8 +223,50 @@ class Response:
     ) -> None:
         self.status = status
         self.headers = headers if isinstance(headers, Headers) else Headers(headers)
-        self.body = bytes(body)
+        self._body: Optional[bytes] = bytes(body)
         self.request = request
+        self._json: Any = None
+        self._encode: Optional[Callable[[Any], bytes]] = None
+
+    @classmethod
+    def from_json(
+        cls,
+        status: int,
+        headers: HeaderInput,
+        value: Any,
+        request: Optional[Request] = None,
+        *,
+        encode: Callable[[Any], bytes],
+    ) -> "Response":
+        """A response whose body is ``encode(value)``, made only when ``body`` is read."""
+        response = cls(status, headers, b"", request)
+        response._body = None
+        response._json = value
+        response._encode = encode
+        return response
+
+    @property
+    def body(self) -> bytes:
+        """The body bytes."""
+        if self._body is None:
+            assert self._encode is not None
+            self._body = self._encode(self._json)
+        return self._body
+
+    @property
+    def has_json_value(self) -> bool:
+        """Whether the transport handed over the body already parsed (``from_json``)."""
+        return self._encode is not None
+
+    def json_value(self) -> Any:
+        """A fresh copy of the parsed body of a ``from_json`` response.
+
+        A copy, so that a caller changing what it got cannot change a recording
+        that may be replayed again. Raises ``LookupError`` for other responses.
+        """
+        if self._encode is None:
+            raise LookupError("this response was built from bytes; decode its body")
+        return _copy_json(self._json)
 
     @property
     def request_id(self) -> Optional[str]:
@@ -237,6 +284,15 @@ class Response:
 
     def __repr__(self) -> str:
         return f"<Response [{self.status}]>"
+
+
+def _copy_json(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return {key: _copy_json(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy_json(item) for item in value]
+    return value  # str, int, float, bool, None: immutable
 
 
 class Transport(abc.ABC):

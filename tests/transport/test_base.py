@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import List
 
 import pytest
@@ -135,8 +136,13 @@ def test_request_equality_and_unhashability() -> None:
 @pytest.mark.parametrize(
     ("url", "scheme", "host", "path", "target"),
     [
-        ("https://h.example:8443/v1/p%2Fq?b=2&a=1", "https", "h.example:8443", "/v1/p%2Fq",
-         "/v1/p%2Fq?b=2&a=1"),
+        (
+            "https://h.example:8443/v1/p%2Fq?b=2&a=1",
+            "https",
+            "h.example:8443",
+            "/v1/p%2Fq",
+            "/v1/p%2Fq?b=2&a=1",
+        ),
         ("http://127.0.0.1", "http", "127.0.0.1", "/", "/"),
         ("http://h/x?", "http", "h", "/x", "/x"),
         ("https://h/a%20b?q=%7E~#frag", "https", "h", "/a%20b", "/a%20b?q=%7E~"),
@@ -228,3 +234,28 @@ def test_query_decoding_keeps_a_literal_plus() -> None:
 
 def test_headers_compare_unequal_to_a_non_header_mapping() -> None:
     assert Headers({"a": "1"}) != {"a": 1}
+
+
+def test_a_json_response_makes_its_bytes_only_when_asked() -> None:
+    made: "list[object]" = []
+
+    def encode(value: object) -> bytes:
+        made.append(value)
+        return json.dumps(value).encode()
+
+    value = {"versions": [{"version_id": 1}], "is_success": True}
+    response = Response.from_json(200, {"Content-Type": "application/json"}, value, encode=encode)
+    assert response.has_json_value and made == []
+    copy = response.json_value()
+    assert copy == value and copy is not value and copy["versions"] is not value["versions"]
+    copy["versions"].append("changed")
+    assert response.json_value() == value  # a caller's change never reaches the recording
+    assert json.loads(response.body) == value and len(made) == 1
+    assert response.body is response.body and len(made) == 1
+
+
+def test_a_bytes_response_has_no_json_value() -> None:
+    response = Response(200, {}, b"{}")
+    assert not response.has_json_value
+    with pytest.raises(LookupError):
+        response.json_value()

@@ -433,3 +433,25 @@ def test_any_sdk_request_and_response_round_trips(
         assert urlsplit(replayed.request.url if replayed.request else "").path.startswith(
             "/v1/%7Bproject_id%7D/"
         )
+
+
+def test_changing_a_replayed_answer_does_not_change_the_next_replay(tmp_path: Path) -> None:
+    from modelarts.session import Session
+
+    class Answering(Transport):
+        requires_credentials = False
+
+        def send(self, request: Request) -> Response:
+            body = b'{"is_success": true, "items": [1, 2]}'
+            return Response(200, {"Content-Type": "application/json"}, body, request)
+
+    path = tmp_path / "repeat.json"
+    recorder = RecordingTransport(Answering(), path, mode="all")
+    keys = {"access_key": "AKREPEAT000000000001", "secret_key": "sk-repeat-0001"}
+    with Session(transport=recorder, project_id="p0", region_name="cn-north-4", **keys) as session:
+        session.request("GET", "/v1/{project_id}/x")
+    session = Session(transport=FixtureTransport(path, allow_repeats=True))
+    first = session.request("GET", "/v1/{project_id}/x")
+    first["items"].append(3)
+    first["is_success"] = False
+    assert session.request("GET", "/v1/{project_id}/x") == {"is_success": True, "items": [1, 2]}
