@@ -18,7 +18,9 @@ ModelArts. Every request is appended to ``calls``.
 ModelArts serves the v1 training-job API (api.md §1–§3) from an in-memory
 store (``modelarts.testing.jobs``): seed it with ``add_job``/``add_version``,
 assert on ``jobs``/``job()``/``version()``. Faults are injected with
-``inject()`` (``modelarts.testing.faults``).
+``inject()`` (``modelarts.testing.faults``). Those methods come from the
+mixins in ``_fake_jobs`` and ``_fake_faults``; IAM's routes are in
+``_iam_routes``, the training-job routes in ``_job_routes``.
 
 **Error statuses.** Huawei does not document the HTTP status of v1 errors
 (api.md §12.2): it may be a 4xx/5xx or 200 with ``is_success: false``. By
@@ -42,19 +44,21 @@ substring of the job name.
 
 from __future__ import annotations
 
-import enum
 import json
-import secrets
 import threading
 import uuid
-from datetime import datetime
 from email.utils import format_datetime
-from typing import Any, Callable, Dict, List, Optional, Pattern, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Pattern, Tuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..clock import Clock, SystemClock
 from ..errors import ConnectionLostError
 from ..transport.base import Request, Response, Transport
+from ._fake_faults import FakeFaults
+from ._fake_jobs import FakeJobs
+from ._fault_plan import Fault, FaultContext, FaultPlan
+from ._fault_plan import Injection as Injection
+from ._iam_routes import IamRoutes
 from ._job_routes import Answer, Incoming, JobRoutes
 from ._wire import (
     Call,
@@ -64,11 +68,14 @@ from ._wire import (
     Target,
     error_reply,
     json_reply,
-    matcher,
     path_regex,
 )
-from .faults import Fault, FaultContext, FaultPlan, Injection
-from .jobs import JobSnapshot, JobStore, Moment, StoreError, Timeline, VersionSnapshot
+from ._wire import matcher as matcher
+from .jobs import JobSnapshot as JobSnapshot
+from .jobs import JobStore, StoreError
+from .jobs import Moment as Moment
+from .jobs import Timeline as Timeline
+from .jobs import VersionSnapshot as VersionSnapshot
 from .server import Abort, LoopbackServer
 from .verifier import (
     AccessKeyRecord,
@@ -77,6 +84,8 @@ from .verifier import (
     verify_signature,
 )
 
+# The ``X as X`` imports are re-exports: every name of ``_wire``, and the types in
+# FakeModelArts's job and fault methods (importable from here since before the split).
 __all__ = [
     "Call",
     "FakeModelArts",
@@ -97,21 +106,7 @@ DEFAULT_USER_ID = "u1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6"
 _JSON = "application/json;charset=UTF-8"
 
 
-class _Unset(enum.Enum):
-    TOKEN = 0
-
-
-_UNSET = _Unset.TOKEN
-
-
-class _User:
-    __slots__ = ("name", "password", "account", "user_id")
-
-    def __init__(self, name: str, password: str, account: str, user_id: str) -> None:
-        self.name, self.password, self.account, self.user_id = name, password, account, user_id
-
-
-class FakeModelArts(Transport):
+class FakeModelArts(FakeJobs, FakeFaults, Transport):
     """An in-memory ModelArts and IAM for one account, region and project.
 
     ``error_status`` is ``"http"`` (v1 errors carry a 4xx status) or ``"200"``
@@ -140,12 +135,13 @@ class FakeModelArts(Transport):
         self.tokens = TokenRegistry()
         self.calls: List[Call] = []
         self._keys: Dict[str, AccessKeyRecord] = {access_key: AccessKeyRecord(secret_key)}
-        self._users: Dict[str, _User] = {}
         self._routes: List[Tuple[str, Pattern[str], Handler, bool]] = []
         self._lock = threading.RLock()
         self._faults = FaultPlan()
         self._store = JobStore(self.clock)
-        self._add_iam_routes()
+        self._iam = IamRoutes(self)
+        for method, pattern, handler, authenticated in self._iam.table():
+            self.route(method, pattern, authenticated=authenticated)(handler)
         for method, pattern, job_handler in JobRoutes(self._store).table():
             self.route(method, pattern)(self._v1(job_handler))
 
@@ -160,8 +156,7 @@ class FakeModelArts(Transport):
 
     def add_user(self, name: str, password: str, account: Optional[str] = None) -> None:
         """An IAM user who may get tokens with ``password``."""
-        with self._lock:
-            self._users[name] = _User(name, password, account or name, secrets.token_hex(16))
+        self._iam.add_user(name, password, account)
 
     def session_kwargs(self, endpoint: Optional[str] = None) -> Dict[str, Any]:
         """Arguments for ``Session(...)`` that authenticate against this fake."""
@@ -196,137 +191,7 @@ class FakeModelArts(Transport):
         """
         return LoopbackServer(_OverHTTP(self), **kwargs)
 
-    # -- training jobs (see modelarts.testing.jobs) -----------------------------------
-
-    def add_job(
-        self,
-        name: Optional[str] = None,
-        *,
-        job_id: Optional[int] = None,
-        versions: int = 1,
-        status: Optional[int] = None,
-        timeline: Optional[Timeline] = None,
-        desc: str = "",
-        created_at: Moment = None,
-        workspace_id: str = "0",
-        **fields: Any,
-    ) -> int:
-        """Seed a job with ``versions`` versions (the latest has ``status`` or
-        ``timeline``, older ones are COMPLETED); return its id."""
-        return self._store.add_job(
-            name,
-            job_id=job_id,
-            versions=versions,
-            status=status,
-            timeline=timeline,
-            desc=desc,
-            created_at=created_at,
-            workspace_id=workspace_id,
-            **fields,
-        )
-
-    def add_version(
-        self,
-        job_id: Union[int, str],
-        *,
-        status: Optional[int] = None,
-        timeline: Optional[Timeline] = None,
-        created_at: Moment = None,
-        version_id: Optional[int] = None,
-        pre_version_id: Optional[int] = None,
-        **fields: Any,
-    ) -> int:
-        """Seed a version; ``timeline=[(seconds, status), ...]`` makes its status
-        change as ``clock`` advances. Returns the version id."""
-        return self._store.add_version(
-            job_id,
-            status=status,
-            timeline=timeline,
-            created_at=created_at,
-            version_id=version_id,
-            pre_version_id=pre_version_id,
-            **fields,
-        )
-
-    def update_version(
-        self,
-        job_id: Union[int, str],
-        version_id: Union[int, str],
-        *,
-        status: Optional[int] = None,
-        timeline: Optional[Timeline] = None,
-        **fields: Any,
-    ) -> None:
-        """Change a version from now on (a status, a timeline from now, record fields)."""
-        self._store.update_version(job_id, version_id, status=status, timeline=timeline, **fields)
-
-    @property
-    def jobs(self) -> List[JobSnapshot]:
-        """Snapshots of every job, by id."""
-        return self._store.jobs()
-
-    def job(self, job_id: Union[int, str]) -> JobSnapshot:
-        """A snapshot of one job; ``KeyError`` if it does not exist (or was deleted)."""
-        return self._store.job(job_id)
-
-    def version(self, job_id: Union[int, str], version_id: Union[int, str]) -> VersionSnapshot:
-        """A snapshot of one version; ``KeyError`` if it does not exist."""
-        return self._store.version(job_id, version_id)
-
-    @property
-    def new_version_timeline(self) -> Timeline:
-        """How versions created through the API progress (seconds, status)."""
-        return self._store.new_version_timeline
-
-    @new_version_timeline.setter
-    def new_version_timeline(self, timeline: Timeline) -> None:
-        self._store.new_version_timeline = tuple(timeline)
-
-    # -- faults and the call log ----------------------------------------------------------
-
-    def inject(
-        self,
-        target: Target,
-        fault: Union[Fault, Sequence[Fault]],
-        *,
-        times: "Union[int, None, _Unset]" = _UNSET,
-        rate: Optional[float] = None,
-        seed: Optional[int] = 0,
-    ) -> Injection:
-        """Inject ``fault`` into requests matching ``target``.
-
-        ``target``: ``"GET /v1/{project_id}/training-jobs/{job_id}/versions"``
-        (``{name}`` is any one segment), a path for any method, ``"*"``, or a
-        predicate on ``FakeRequest``. By default the next matching request
-        gets the fault; ``times=N`` the next N, ``times=None`` every one;
-        ``rate=p`` each one with probability p (from ``random.Random(seed)``),
-        with no limit unless ``times`` is given. Several faults take turns, or
-        are drawn at random with ``rate``. Earlier injections are consulted
-        first; the returned ``Injection`` counts and can ``cancel()``.
-
-        Faults are drawn before authentication, as a network or gateway
-        failure would be: ``"*"`` matches IAM token requests too.
-        """
-        faults = [fault] if isinstance(fault, Fault) else list(fault)
-        if isinstance(times, _Unset):
-            times = None if rate is not None else 1
-        return self._faults.add(
-            Injection(matcher(target), faults, times, rate, seed, description=repr(target))
-        )
-
-    def clear_faults(self) -> None:
-        """Drop every pending injection (the counts in ``faults_injected`` stay)."""
-        self._faults.clear()
-
-    @property
-    def injections(self) -> List[Injection]:
-        """The injections that may still act."""
-        return self._faults.rules
-
-    @property
-    def faults_injected(self) -> Dict[str, int]:
-        """How many faults were injected, by name (``{"http_503": 2, "disconnect": 1}``)."""
-        return self._faults.counts
+    # -- the call log --------------------------------------------------------------------
 
     def calls_to(self, method: str, pattern: str) -> List[Call]:
         """The logged calls with ``method`` (``"*"`` for any) on a path pattern."""
@@ -511,70 +376,6 @@ class FakeModelArts(Transport):
         headers.update(reply.headers)
         return Response(reply.status, headers, body, request)
 
-    # -- IAM -------------------------------------------------------------------------
-
-    def _add_iam_routes(self) -> None:
-        self.route("POST", "/v3/auth/tokens", authenticated=False)(self._issue_token)
-        self.route("GET", "/v3/projects")(self._list_projects)
-
-    def _project(self) -> Dict[str, Any]:
-        return {
-            "id": self.project_id,
-            "name": self.region,
-            "domain_id": self.domain_id,
-            "parent_id": self.domain_id,
-            "is_domain": False,
-            "enabled": True,
-            "description": "",
-        }
-
-    def _list_projects(self, request: FakeRequest) -> Reply:
-        name = request.query.get("name")
-        projects = [self._project()] if name in (None, self.region) else []
-        return json_reply({"projects": projects, "links": {"next": None, "previous": None}})
-
-    def _issue_token(self, request: FakeRequest) -> Reply:
-        def iam_error(status: int, message: str) -> Reply:
-            title = "Unauthorized" if status == 401 else "Bad Request"
-            return Reply(status, {"error": {"code": status, "message": message, "title": title}})
-
-        try:
-            auth = request.json()["auth"]
-            user_info = auth["identity"]["password"]["user"]
-            name, password = user_info["name"], user_info["password"]
-            account = user_info.get("domain", {}).get("name")
-            scope = auth.get("scope", {}).get("project", {})
-        except (ValueError, KeyError, TypeError, AttributeError):
-            return iam_error(400, "The request body is invalid.")
-        with self._lock:
-            user = self._users.get(name) if isinstance(name, str) else None
-        if user is None or user.password != password or (account or name) != user.account:
-            return iam_error(401, "The username or password is wrong.")
-        if (
-            scope.get("id", self.project_id) != self.project_id
-            or scope.get("name", self.region) != self.region
-        ):
-            return iam_error(400, "The project in the scope does not exist.")
-        issued = self.tokens.issue(now=self.clock.now(), project_id=self.project_id, user=name)
-        body = {
-            "token": {
-                "expires_at": _iso(issued.expires_at),
-                "issued_at": _iso(issued.issued_at),
-                "methods": ["password"],
-                "project": {
-                    "id": self.project_id,
-                    "name": self.region,
-                    "domain": {"id": self.domain_id, "name": user.account},
-                },
-                "user": {
-                    "id": user.user_id,
-                    "name": user.name,
-                    "domain": {"id": self.domain_id, "name": user.account},
-                },
-            }
-        }
-        return json_reply(body, 201, **{"X-Subject-Token": issued.token})
-
 
 class _OverHTTP(Transport):
     """The fake as ``LoopbackServer`` serves it: faults act on the socket."""
@@ -584,7 +385,3 @@ class _OverHTTP(Transport):
 
     def send(self, request: Request) -> Response:
         return self.fake._handle(request, over_http=True)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f") + "Z"

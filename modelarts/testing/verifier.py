@@ -29,6 +29,10 @@ for cases no public source shows (malformed ``Authorization``, missing
 ``X-Sdk-Date``, security-token errors, a token scoped to another project) are
 our own, in the same style; a client should match on the error code and on
 ``SIGNATURE_EXPIRED_MARKER``, not on whole messages.
+
+This module is the signature check. The codes, messages and
+``VerificationFailure`` live in ``_auth_common`` and the token registry in
+``_tokens``; every public name is importable from here.
 """
 
 from __future__ import annotations
@@ -36,14 +40,35 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Dict, List, Optional, Tuple, Union
+from typing import Callable, List, Optional, Tuple, Union
 from urllib.parse import urlsplit
 
 from ..transport.base import Request
+from ._auth_common import (
+    CODE_IAM_AUTH_FAILED,
+    CODE_NOT_AUTHORIZED,
+    CODE_TOKEN_EXPIRED,
+    MSG_AK_NOT_EXIST,
+    MSG_AUTHORIZATION_MALFORMED,
+    MSG_AUTHORIZATION_MISSING,
+    MSG_DATE_INVALID,
+    MSG_DATE_MISSING,
+    MSG_PREFIX,
+    MSG_SECURITY_TOKEN_FAIL,
+    MSG_SIGNATURE_EXPIRED,
+    MSG_SIGNATURE_MISMATCH,
+    MSG_SIGNED_HEADER_MISSING,
+    MSG_TOKEN_EXPIRED,
+    MSG_TOKEN_INVALID,
+    MSG_TOKEN_MISSING,
+    MSG_TOKEN_WRONG_PROJECT,
+    SIGNATURE_EXPIRED_MARKER,
+    VerificationFailure,
+    as_utc,
+)
+from ._tokens import TOKEN_LIFETIME, IssuedToken, TokenRegistry
 
 __all__ = [
     "CODE_IAM_AUTH_FAILED",
@@ -77,38 +102,8 @@ __all__ = [
     "verify_signature",
 ]
 
-#: 401: any AK/SK or token problem, as API Gateway reports it.
-CODE_IAM_AUTH_FAILED = "APIGW.0301"
-#: 401: the IAM token has expired and must be fetched again.
-CODE_TOKEN_EXPIRED = "APIGW.0307"
-#: 403: authenticated, but not allowed here (a token scoped to another project).
-CODE_NOT_AUTHORIZED = "APIGW.0302"
-
-MSG_PREFIX = "Incorrect IAM authentication information: "
-#: ``{canonical}`` is the server's canonical request with ``\n`` shown as ``|``.
-MSG_SIGNATURE_MISMATCH = MSG_PREFIX + "verify aksk signature fail, canonicalRequest:{canonical}"
-MSG_SIGNATURE_EXPIRED = (
-    MSG_PREFIX
-    + "calc aksk signature fail:signature expired, signature time:{signed},server time:{server}"
-)
-#: What a client looks for to recognise clock skew.
-SIGNATURE_EXPIRED_MARKER = "signature expired"
-MSG_AK_NOT_EXIST = MSG_PREFIX + "Get secretKey failed,ak:{access_key},err:ak not exist"
-MSG_AUTHORIZATION_MISSING = MSG_PREFIX + "authorization header not found"
-MSG_AUTHORIZATION_MALFORMED = MSG_PREFIX + "authorization header is malformed: {reason}"
-MSG_DATE_MISSING = MSG_PREFIX + "x-sdk-date not found"
-MSG_DATE_INVALID = MSG_PREFIX + "x-sdk-date is invalid: {value}"
-MSG_SIGNED_HEADER_MISSING = MSG_PREFIX + "signed header {name} not found"
-MSG_SECURITY_TOKEN_FAIL = MSG_PREFIX + "verify security token fail: {reason}"
-MSG_TOKEN_MISSING = MSG_PREFIX + "x-auth-token not found"
-MSG_TOKEN_INVALID = MSG_PREFIX + "decrypt token fail"
-MSG_TOKEN_EXPIRED = "The token must be updated."
-MSG_TOKEN_WRONG_PROJECT = "The IAM user is not authorized to access the API."
-
 #: APIG refuses an ``X-Sdk-Date`` further than this from its clock.
 MAX_CLOCK_SKEW = timedelta(minutes=15)
-#: IAM tokens are valid for 24 hours.
-TOKEN_LIFETIME = timedelta(hours=24)
 
 _SCHEME = "SDK-HMAC-SHA256"
 _DATE_LAYOUT = "%Y%m%dT%H%M%SZ"
@@ -126,23 +121,7 @@ _HEADER_NAME = re.compile(r"[a-z0-9!#$%&'*+.^_`|~-]+")
 _DATE_DIGITS = re.compile(r"\d{8}T\d{6}Z", re.ASCII)
 
 
-# -- results and failures -----------------------------------------------------------
-
-
-class VerificationFailure(Exception):
-    """A request the gateway refuses: ``status``, ``error_code``, ``error_msg``."""
-
-    def __init__(
-        self, error_msg: str, *, error_code: str = CODE_IAM_AUTH_FAILED, status: int = 401
-    ) -> None:
-        super().__init__(f"{status} {error_code}: {error_msg}")
-        self.status = status
-        self.error_code = error_code
-        self.error_msg = error_msg
-
-    def body(self) -> Dict[str, str]:
-        """The JSON error body the gateway sends."""
-        return {"error_code": self.error_code, "error_msg": self.error_msg}
+# -- results ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -286,12 +265,6 @@ def _parse_date(value: str) -> datetime:
     return parsed.replace(tzinfo=timezone.utc)
 
 
-def _utc(now: datetime) -> datetime:
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be a timezone-aware datetime")
-    return now.astimezone(timezone.utc)
-
-
 def verify_signature(
     request: Request,
     lookup: Lookup,
@@ -307,7 +280,7 @@ def verify_signature(
     server clock; an ``X-Sdk-Date`` more than ``max_skew`` away from it is
     refused as expired.
     """
-    server_now = _utc(now)
+    server_now = as_utc(now)
     authorization = request.headers.get("Authorization")
     if authorization is None:
         raise VerificationFailure(MSG_AUTHORIZATION_MISSING)
@@ -370,88 +343,3 @@ def _check_security_token(
         raise VerificationFailure(MSG_SECURITY_TOKEN_FAIL.format(reason="token is not signed"))
     if not hmac.compare_digest(sent.strip().encode("utf-8"), expected.encode("utf-8")):
         raise VerificationFailure(MSG_SECURITY_TOKEN_FAIL.format(reason="token does not match"))
-
-
-# -- IAM tokens -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IssuedToken:
-    """One IAM token the fake IAM handed out."""
-
-    token: str = field(repr=False)
-    project_id: Optional[str]
-    issued_at: datetime
-    expires_at: datetime
-    user: str = ""
-
-
-class TokenRegistry:
-    """The tokens a fake IAM issued, checked the way the gateway checks ``X-Auth-Token``.
-
-    Thread-safe (the loopback server answers from several threads). Time is
-    always passed in, so tests expire tokens by passing a later ``now``::
-
-        registry = TokenRegistry()
-        issued = registry.issue(now=start, project_id="0123...")
-        registry.check(issued.token, now=start + timedelta(hours=25))   # APIGW.0307
-    """
-
-    def __init__(self, *, lifetime: timedelta = TOKEN_LIFETIME, token_bytes: int = 96) -> None:
-        self._lifetime = lifetime
-        self._token_bytes = token_bytes
-        self._tokens: Dict[str, IssuedToken] = {}
-        self._lock = threading.Lock()
-
-    def issue(
-        self,
-        *,
-        now: datetime,
-        project_id: Optional[str] = None,
-        user: str = "",
-        lifetime: Optional[timedelta] = None,
-    ) -> IssuedToken:
-        """A new random token valid from ``now`` for ``lifetime`` (default: the registry's)."""
-        issued_at = _utc(now)
-        issued = IssuedToken(
-            token=secrets.token_urlsafe(self._token_bytes),
-            project_id=project_id,
-            issued_at=issued_at,
-            expires_at=issued_at + (self._lifetime if lifetime is None else lifetime),
-            user=user,
-        )
-        with self._lock:
-            self._tokens[issued.token] = issued
-        return issued
-
-    def revoke(self, token: str) -> bool:
-        """Forget ``token`` (a password change); ``True`` if it was known."""
-        with self._lock:
-            return self._tokens.pop(token, None) is not None
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._tokens)
-
-    def check(
-        self, token: Optional[str], *, now: datetime, project_id: Optional[str] = None
-    ) -> IssuedToken:
-        """The record of a valid ``token``, or ``VerificationFailure``.
-
-        A missing or unknown token is ``APIGW.0301``, an expired one ``APIGW.0307``
-        (401), a token scoped to another project than ``project_id``
-        ``APIGW.0302`` (403).
-        """
-        if not token:
-            raise VerificationFailure(MSG_TOKEN_MISSING)
-        with self._lock:
-            issued = self._tokens.get(token)
-        if issued is None:
-            raise VerificationFailure(MSG_TOKEN_INVALID)
-        if _utc(now) >= issued.expires_at:
-            raise VerificationFailure(MSG_TOKEN_EXPIRED, error_code=CODE_TOKEN_EXPIRED)
-        if project_id is not None and issued.project_id != project_id:
-            raise VerificationFailure(
-                MSG_TOKEN_WRONG_PROJECT, error_code=CODE_NOT_AUTHORIZED, status=403
-            )
-        return issued

@@ -1,0 +1,105 @@
+"""``FakeModelArts``'s training-job methods: seed its store, read snapshots of it.
+
+A mixin, so that these stay methods of ``FakeModelArts`` while living apart
+from its gateway and router; each one hands over to the fake's ``JobStore``
+(``modelarts.testing.jobs``, which describes timelines and ids).
+"""
+
+from __future__ import annotations
+
+from typing import Any, List, Optional, Union
+
+from .jobs import JobSnapshot, JobStore, Moment, Timeline, VersionSnapshot
+
+__all__ = ["FakeJobs"]
+
+
+class FakeJobs:
+    """Seeding and snapshot methods of ``FakeModelArts``, delegated to its ``_store``."""
+
+    #: The fake's job store, set by ``FakeModelArts.__init__``.
+    _store: JobStore
+
+    def add_job(
+        self,
+        name: Optional[str] = None,
+        *,
+        job_id: Optional[int] = None,
+        versions: int = 1,
+        status: Optional[int] = None,
+        timeline: Optional[Timeline] = None,
+        desc: str = "",
+        created_at: Moment = None,
+        workspace_id: str = "0",
+        **fields: Any,
+    ) -> int:
+        """Seed a job with ``versions`` versions (the latest has ``status`` or
+        ``timeline``, older ones are COMPLETED); return its id."""
+        return self._store.add_job(
+            name,
+            job_id=job_id,
+            versions=versions,
+            status=status,
+            timeline=timeline,
+            desc=desc,
+            created_at=created_at,
+            workspace_id=workspace_id,
+            **fields,
+        )
+
+    def add_version(
+        self,
+        job_id: Union[int, str],
+        *,
+        status: Optional[int] = None,
+        timeline: Optional[Timeline] = None,
+        created_at: Moment = None,
+        version_id: Optional[int] = None,
+        pre_version_id: Optional[int] = None,
+        **fields: Any,
+    ) -> int:
+        """Seed a version; ``timeline=[(seconds, status), ...]`` makes its status
+        change as ``clock`` advances. Returns the version id."""
+        return self._store.add_version(
+            job_id,
+            status=status,
+            timeline=timeline,
+            created_at=created_at,
+            version_id=version_id,
+            pre_version_id=pre_version_id,
+            **fields,
+        )
+
+    def update_version(
+        self,
+        job_id: Union[int, str],
+        version_id: Union[int, str],
+        *,
+        status: Optional[int] = None,
+        timeline: Optional[Timeline] = None,
+        **fields: Any,
+    ) -> None:
+        """Change a version from now on (a status, a timeline from now, record fields)."""
+        self._store.update_version(job_id, version_id, status=status, timeline=timeline, **fields)
+
+    @property
+    def jobs(self) -> List[JobSnapshot]:
+        """Snapshots of every job, by id."""
+        return self._store.jobs()
+
+    def job(self, job_id: Union[int, str]) -> JobSnapshot:
+        """A snapshot of one job; ``KeyError`` if it does not exist (or was deleted)."""
+        return self._store.job(job_id)
+
+    def version(self, job_id: Union[int, str], version_id: Union[int, str]) -> VersionSnapshot:
+        """A snapshot of one version; ``KeyError`` if it does not exist."""
+        return self._store.version(job_id, version_id)
+
+    @property
+    def new_version_timeline(self) -> Timeline:
+        """How versions created through the API progress (seconds, status)."""
+        return self._store.new_version_timeline
+
+    @new_version_timeline.setter
+    def new_version_timeline(self, timeline: Timeline) -> None:
+        self._store.new_version_timeline = tuple(timeline)
