@@ -112,9 +112,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         try:
             # SO_LINGER with a zero timeout turns close() into a TCP RST.
-            self.connection.setsockopt(
-                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-            )
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         except OSError:
             pass
         try:

@@ -71,9 +71,12 @@ from ._auth_common import (
 from ._tokens import TOKEN_LIFETIME, IssuedToken, TokenRegistry
 
 __all__ = [
+    "AccessKeyRecord",
     "CODE_IAM_AUTH_FAILED",
     "CODE_NOT_AUTHORIZED",
     "CODE_TOKEN_EXPIRED",
+    "IssuedToken",
+    "Lookup",
     "MAX_CLOCK_SKEW",
     "MSG_AK_NOT_EXIST",
     "MSG_AUTHORIZATION_MALFORMED",
@@ -91,9 +94,6 @@ __all__ = [
     "MSG_TOKEN_WRONG_PROJECT",
     "SIGNATURE_EXPIRED_MARKER",
     "TOKEN_LIFETIME",
-    "AccessKeyRecord",
-    "IssuedToken",
-    "Lookup",
     "TokenRegistry",
     "VerificationFailure",
     "VerifiedRequest",
