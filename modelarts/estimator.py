@@ -27,7 +27,7 @@ from .training_job import TrainingJob, normalize_id
 if TYPE_CHECKING:
     from .session import Session
 
-__all__ = ["RUN_OPTIONS", "Estimator", "VersionIterator"]
+__all__ = ["Estimator", "RUN_OPTIONS", "VersionIterator"]
 
 Id = Union[str, int]
 

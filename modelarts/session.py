@@ -39,7 +39,7 @@ from .redaction import PROJECT_ID_PLACEHOLDER, Redactor, mask
 from .retry import Retry, parse_retry_after
 from .transport.base import Request, Response, Transport
 
-__all__ = ["Session"]
+__all__ = ["Session", "TOKEN_EXPIRED_CODES"]
 
 logger = logging.getLogger("modelarts.session")
 
