@@ -290,7 +290,11 @@ class Session:
     # -- lifecycle ---------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the transport (a recording is written to disk here)."""
+        """Close the transport, also one passed in as ``transport=`` (as httpx does).
+
+        A recording is written to disk here. Share one transport between
+        sessions only if the last one to finish closes it.
+        """
         self._transport.close()
 
     def __enter__(self) -> "Session":
