@@ -79,3 +79,22 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+
+
+# -- TLS: one test CA for the whole run --------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def ca() -> Any:
+    """A throwaway certificate authority (``trustme``) for HTTPS on loopback."""
+    import trustme
+
+    return trustme.CA()
+
+
+@pytest.fixture(scope="session")
+def ca_file(ca: Any, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The CA's certificate as a PEM file, for ``verify=``."""
+    path = tmp_path_factory.mktemp("ca") / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return str(path)

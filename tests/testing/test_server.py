@@ -257,11 +257,6 @@ def test_start_twice_runs_one_serving_thread() -> None:
 # -- TLS ------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
 def test_serves_https_with_a_trustme_certificate(ca: trustme.CA) -> None:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1").configure_cert(context)

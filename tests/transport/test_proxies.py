@@ -548,11 +548,6 @@ def test_a_proxy_that_never_answers_connect_is_a_connect_timeout() -> None:
 # -- https through a CONNECT tunnel ----------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
 @pytest.fixture
 def tls_target(ca: trustme.CA) -> Iterator[LoopbackServer]:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
