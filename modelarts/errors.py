@@ -25,6 +25,7 @@ original kept as ``__cause__``.
     │   ├── ThrottledError                  429
     │   └── ServerError                     5xx
     ├── ResponseFormatError                 a success answer we cannot understand
+    ├── WaitTimeoutError (TimeoutError)     a wait ran out of time; the job runs on
     └── FixtureError                        record and replay
         ├── FixtureNotFoundError (FileNotFoundError)  no such fixture file
         ├── FixtureFormatError              a damaged fixture file
@@ -64,6 +65,7 @@ __all__ = [
     "TransportError",
     "TransportTimeout",
     "UnmatchedRequestError",
+    "WaitTimeoutError",
     "api_error_class",
 ]
 
@@ -316,3 +318,18 @@ class UnmatchedRequestError(FixtureError):
 
 class SecretInFixtureError(FixtureError):
     """The recorder refused to write a file that would still contain a secret."""
+
+
+# -- waiting -------------------------------------------------------------------
+
+
+class WaitTimeoutError(ModelArtsError, builtins.TimeoutError):
+    """A wait for a terminal state ran out of time; the job itself keeps running.
+
+    ``status`` is the last status seen, ``waited`` the seconds waited.
+    """
+
+    def __init__(self, message: str, *, status: object = None, waited: float = 0.0) -> None:
+        super().__init__(message)
+        self.status = status
+        self.waited = waited
