@@ -1,6 +1,7 @@
 """Turning a ``Response`` into JSON or into the right ``APIError``.
 
-Huawei's services disagree on error bodies (api.md §5, auth.md §4): v1 ModelArts
+Huawei's services disagree on error bodies (ModelArts's error-code appendix, the API
+gateway's api-sign-errorcode page): v1 ModelArts
 says ``error_code`` + ``error_message`` (older pages ``error_msg``), the API
 gateway ``error_code`` + ``error_msg``, IAM ``{"error": {"code", "message"}}``,
 and a load balancer in front of them an HTML page. All of them become an
@@ -11,12 +12,26 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional, Tuple
+from urllib.parse import urlsplit, urlunsplit
 
-from .errors import APIError, ResponseFormatError, ThrottledError, api_error_class
+from .errors import (
+    APIError,
+    RedirectError,
+    ResponseFormatError,
+    ThrottledError,
+    api_error_class,
+)
+from .redaction import REDACTED, Redactor
 from .transport.base import Response
 
-__all__ = ["decode_json", "error_fields", "raise_for_error"]
+__all__ = [
+    "decode_json",
+    "error_fields",
+    "raise_for_error",
+    "reports_failure",
+    "success_flag",
+]
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _CODE_KEYS = ("error_code", "errorCode", "code")
@@ -55,52 +70,96 @@ def _error_fields(body: Any, status: int, depth: int) -> "Tuple[str, str]":
     return str(status), ""
 
 
-def _summarise_text(response: Response) -> str:
+def _summarise_text(response: Response, scrubber: Redactor) -> str:
+    """The title of an HTML page, or the text; scrubbed before it is cut short."""
     body = response.body
     if not body:
         return "empty body"
     match = _TITLE.search(body[:4096])
     if match and b"html" in body[:512].lower():
-        title = match.group(1).decode("utf-8", "replace").strip()
-        return f"HTML page: {title}" if title else "HTML page"
-    text = response.text.strip()
+        title = scrubber.scrub(match.group(1).decode("utf-8", "replace").strip())
+        return f"HTML page: {_shorten(title)}" if title else "HTML page"
+    return _shorten(scrubber.scrub(response.text.strip()))
+
+
+def _shorten(text: str) -> str:
     return text if len(text) <= _MAX_TEXT else text[:_MAX_TEXT] + "…"
 
 
-def raise_for_error(response: Response, operation: str, hint: str = "") -> None:
-    """Raise the ``APIError`` a status >= 400 answer stands for (no-op below 400)."""
-    if response.status < 400:
+def raise_for_error(
+    response: Response, operation: str, hint: str = "", *, redactor: Optional[Redactor] = None
+) -> None:
+    """Raise the ``APIError`` a status >= 300 answer stands for (no-op below 300).
+
+    A 3xx is a ``RedirectError``: the transports follow no redirect, so the
+    answer is not the one the call asked for. ``redactor`` (the Session's)
+    scrubs the secrets it knows from everything the error carries; without one,
+    secrets are still hidden by shape (``modelarts/redaction.py``).
+    """
+    if response.status < 300:
         return
+    scrubber = redactor if redactor is not None else Redactor()
     body: Any
     try:
         body = _parse(response.body) if response.body else None
     except (ValueError, RecursionError):
         body = None
     if isinstance(body, (dict, list)):
-        code, message = error_fields(body, response.status)
-    else:
-        code, message = str(response.status), _summarise_text(response)
-        body = response.text if response.body else None
-    raise _api_error(response, code, message, body, operation, hint)
+        raise _api_error(response, body, operation, hint, scrubber)
+    text = response.text if response.body else None
+    summary = _summarise_text(response, scrubber)
+    raise _api_error(response, text, operation, hint, scrubber, summary=summary)
 
 
 def _api_error(
-    response: Response, code: str, message: str, body: Any, operation: str, hint: str
+    response: Response,
+    body: Any,
+    operation: str,
+    hint: str,
+    scrubber: Redactor,
+    *,
+    summary: str = "",
+    unknown_code: bool = False,
 ) -> APIError:
+    """The error for ``response``, scrubbed of secrets.
+
+    ``body`` is the parsed JSON body, or the text (then ``summary`` is the message).
+    ``scrubber`` is the Session's ``Redactor``, or a new one that knows secrets by shape.
+    """
+    try:
+        body = scrubber.scrub_json(body)
+    except RecursionError:
+        body = None  # nested too deep to scrub: dropped rather than kept unscrubbed
+    status = response.status
+    if isinstance(body, (dict, list)):
+        code, message = error_fields(body, status)
+        if unknown_code and code == str(status):
+            code = "unknown"  # is_success false without an error_code
+    else:
+        code, message = str(status), summary
     request = response.request
     request_id = response.request_id
     if request_id is None and isinstance(body, dict) and isinstance(body.get("request_id"), str):
         request_id = body["request_id"]
-    error = api_error_class(response.status)(
-        status_code=response.status,
-        error_code=code,
-        error_msg=message,
-        request_id=request_id,
+    fields: Dict[str, Any] = dict(
+        status_code=status,
+        error_code=scrubber.scrub(code),
+        error_msg=scrubber.scrub(message),
+        request_id=scrubber.scrub(request_id) if request_id is not None else None,
         method=request.method if request is not None else "",
         path=request.path if request is not None else operation,
         body=body,
         hint=hint,
     )
+    if 300 <= status < 400:
+        location = _location(response, scrubber)
+        where = f"to {location}" if location else "without a Location header"
+        fields["error_msg"] = (
+            f"redirected {where}, which the SDK does not follow; check the endpoint "
+            "(https://, the region and the host)"
+        )
+        return RedirectError(location=location, **fields)
+    error = api_error_class(status)(**fields)
     if isinstance(error, ThrottledError):
         retry_after = (response.headers.get("Retry-After") or "").strip()
         # isascii(): "²" is a digit to str.isdigit() but not to float().
@@ -109,14 +168,49 @@ def _api_error(
     return error
 
 
-def decode_json(response: Response, operation: str) -> Any:
+def _location(response: Response, scrubber: Redactor) -> Optional[str]:
+    """The ``Location`` header, without user info or known secrets, at most 300 characters."""
+    location = (response.headers.get("Location") or "").strip()
+    if not location:
+        return None
+    try:
+        parts = urlsplit(location)
+        if "@" in parts.netloc:
+            host = parts.netloc.rpartition("@")[2]
+            location = urlunsplit(parts._replace(netloc=f"{REDACTED}@{host}"))
+    except ValueError:
+        pass  # not a URL: shown as it is, scrubbed
+    return _shorten(scrubber.scrub(location))
+
+
+def success_flag(body: Mapping[str, Any]) -> Optional[bool]:
+    """The one rule for a v1 body's ``is_success``: only JSON ``true`` is success.
+
+    ``None`` when the field is absent; ``True`` for ``true``; ``False`` for
+    anything else (``false``, ``"false"``, ``"true"``, ``0``, ``1``, ``null``): a
+    server that cannot say ``true`` has not said the call succeeded.
+    """
+    if "is_success" not in body:
+        return None
+    return body["is_success"] is True
+
+
+def reports_failure(body: Any) -> bool:
+    """Whether ``body`` is a JSON object whose ``is_success`` says failure (``success_flag``)."""
+    return isinstance(body, dict) and success_flag(body) is False
+
+
+def decode_json(
+    response: Response, operation: str, *, redactor: Optional[Redactor] = None
+) -> Any:
     """The JSON body of a successful answer, after the v1 ``is_success`` check.
 
     An empty body decodes to ``{}`` (204 No Content, or a DELETE that says
     nothing). A body that is not JSON raises ``ResponseFormatError``; a JSON
-    object with ``"is_success": false`` raises ``APIError`` whatever the status.
+    object whose ``is_success`` is anything but ``true`` (``reports_failure``)
+    raises ``APIError`` whatever the status.
     """
-    raise_for_error(response, operation)
+    raise_for_error(response, operation, redactor=redactor)
     data: Any = _NOT_PARSED
     if response.has_json_value:
         try:
@@ -137,11 +231,9 @@ def decode_json(response: Response, operation: str) -> Any:
                 status_code=response.status,
                 request_id=response.request_id,
             ) from None
-    if isinstance(data, dict) and data.get("is_success") is False:
-        code, message = error_fields(data, response.status)
-        if code == str(response.status):
-            code = "unknown"
-        raise _api_error(response, code, message, data, operation, hint="")
+    if reports_failure(data):
+        scrubber = redactor if redactor is not None else Redactor()
+        raise _api_error(response, data, operation, "", scrubber, unknown_code=True)
     return data
 
 

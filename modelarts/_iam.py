@@ -14,7 +14,7 @@ from typing import Any, Dict, NamedTuple, Optional
 from ._decode import decode_json
 from .credentials import PasswordCredentials, parse_expiry
 from .errors import ConfigurationError, ResponseFormatError
-from .redaction import PROJECT_ID_PLACEHOLDER
+from .redaction import PROJECT_ID_PLACEHOLDER, Redactor
 from .transport.base import Response
 
 __all__ = ["TokenAnswer", "project_id_from_listing", "read_token_answer", "token_request_body"]
@@ -54,7 +54,7 @@ def _text(value: Any) -> Optional[str]:
     return value if isinstance(value, str) and value else None
 
 
-def read_token_answer(response: Response, operation: str) -> TokenAnswer:
+def read_token_answer(response: Response, operation: str, redactor: Redactor) -> TokenAnswer:
     """The token and what its body says about the account (ids, expiry)."""
     token = response.headers.get("X-Subject-Token")
     if not token:
@@ -64,7 +64,7 @@ def read_token_answer(response: Response, operation: str) -> TokenAnswer:
             status_code=response.status,
             request_id=response.request_id,
         )
-    data = decode_json(response, operation)
+    data = decode_json(response, operation, redactor=redactor)
     details = data.get("token") if isinstance(data, dict) else None
     if not isinstance(details, dict):
         details = {}

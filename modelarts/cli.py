@@ -55,6 +55,7 @@ from .errors import (
     ResponseFormatError,
     TransportError,
     UnmatchedRequestError,
+    safe_for_terminal,
 )
 from .transport import RecordMode
 
@@ -162,12 +163,13 @@ def _failure(exc: BaseException, what: str, console: Console, *, debug: bool) ->
         # buffered, so the interpreter's final flush of stdout stays quiet too.
         return EXIT_BROKEN_PIPE
     if debug:
-        console.stderr.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+        trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        console.stderr.write(safe_for_terminal(trace, keep_newlines=True))
     if isinstance(exc, KeyboardInterrupt):
         return EXIT_INTERRUPTED
     status, line = _describe(exc, what)
     try:
-        console.err(f"modelarts: {_one_line(line)}")
+        console.err(f"modelarts: {safe_for_terminal(_one_line(line))}")
     except BrokenPipeError:
         pass
     return status

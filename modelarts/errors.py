@@ -20,6 +20,7 @@ original kept as ``__cause__``.
     │   │   └── ReadTimeout                 sent, but the answer did not come in time
     │   └── ConnectionLostError             the connection broke after sending
     ├── APIError                            the service answered with an error
+    │   ├── RedirectError                   3xx: pointed elsewhere; never followed
     │   ├── AuthenticationError             401 / 403
     │   ├── NotFoundError                   404
     │   ├── ThrottledError                  429
@@ -34,11 +35,18 @@ original kept as ``__cause__``.
 
 ``ConnectError`` is the one transport failure after which *any* request, POST
 included, may be sent again: the server provably never saw it.
+
+What an ``APIError`` carries came from the server: ``modelarts._decode`` scrubs
+it of the secrets the Session knows (``modelarts/redaction.py``) before the
+error is made, and the message (``str``, ``repr``, a traceback) shows the
+server's text through ``safe_for_terminal``, so a hostile answer can neither
+echo a secret nor drive the terminal that prints it.
 """
 
 from __future__ import annotations
 
 import builtins
+import re
 from typing import Any, Optional
 
 __all__ = [
@@ -57,6 +65,7 @@ __all__ = [
     "NotFoundError",
     "ProxyError",
     "ReadTimeout",
+    "RedirectError",
     "ResponseFormatError",
     "SecretInFixtureError",
     "ServerError",
@@ -67,7 +76,33 @@ __all__ = [
     "UnmatchedRequestError",
     "WaitTimeoutError",
     "api_error_class",
+    "safe_for_terminal",
 ]
+
+# C0 and C1 control characters (ESC starts every terminal escape sequence; CR
+# rewrites a line), the bidirectional overrides and isolates that reorder what a
+# line shows, line and paragraph separators, and lone surrogates (not encodable).
+_UNSAFE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+    r"\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def safe_for_terminal(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with every character that could drive a terminal shown as an escape.
+
+    An ESC that would clear the screen shows as the text ``\\x1b`` instead, a
+    bidirectional override as ``\\u202e``. With ``keep_newlines`` (a traceback),
+    ``\\n`` is kept and every other control character escaped.
+    """
+
+    def escape(match: "re.Match[str]") -> str:
+        char = match.group()
+        if keep_newlines and char == "\n":
+            return char
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return _UNSAFE.sub(escape, text)
 
 
 class ModelArtsError(Exception):
@@ -186,11 +221,13 @@ class APIError(ModelArtsError):
         return f"{self.method} {self.path}".strip()
 
     def _describe(self) -> str:
-        parts = [f"{self.error_code}: {self.error_msg or '(no message)'}"]
+        # Code, message and request id are the server's text: shown, never obeyed.
+        code, message = safe_for_terminal(self.error_code), safe_for_terminal(self.error_msg)
+        parts = [f"{code}: {message or '(no message)'}"]
         context = [f"HTTP {self.status_code}"]
         if self.operation:
             context.append(self.operation)
-        context.append(f"request id {self.request_id or 'none'}")
+        context.append(f"request id {safe_for_terminal(self.request_id or 'none')}")
         parts.append(f"({', '.join(context)})")
         if self.hint:
             parts.append(f"- {self.hint}")
@@ -206,6 +243,21 @@ def _rebuild_api_error(cls: "type[APIError]", state: "dict[str, Any]") -> APIErr
     error.__dict__.update(state)
     Exception.__init__(error, error._describe())
     return error
+
+
+class RedirectError(APIError):
+    """3xx: the service pointed elsewhere, and the SDK follows no redirect.
+
+    Following one could send a signed request (or a password) to another host,
+    and a 3xx with an empty body is no answer to the call either. ``location``
+    holds the ``Location`` header (scrubbed of secrets, at most 300 characters),
+    or ``None`` when there was none; the message names it. A redirect usually
+    means a wrong endpoint: ``http://`` for ``https://``, a wrong region or host.
+    """
+
+    def __init__(self, *, location: Optional[str] = None, **fields: Any) -> None:
+        self.location = location
+        super().__init__(**fields)
 
 
 class AuthenticationError(APIError):
@@ -228,6 +280,8 @@ class ServerError(APIError):
 
 def api_error_class(status_code: int) -> "type[APIError]":
     """The most specific ``APIError`` subclass for an HTTP status."""
+    if 300 <= status_code < 400:
+        return RedirectError
     if status_code in (401, 403):
         return AuthenticationError
     if status_code == 404:

@@ -7,12 +7,16 @@ as it learns them; logging, error messages and the fixture recorder scrub
 through the same object, so a secret registered once is hidden everywhere.
 
 Besides the values it was told about, it knows secrets by *shape*: the headers
-in ``SECRET_HEADERS`` and the JSON keys in ``SECRET_KEYS`` are hidden whatever
-their value, which protects a recording made before the Session learnt a value.
+in ``SECRET_HEADERS`` and the JSON keys in ``SECRET_KEYS`` (and in JSON, keys
+named like a secret header) are hidden whatever their value, and so is the
+``Signature=`` of an AK/SK ``Authorization`` header quoted in text (a server
+that echoes the request back). That protects a recording made before the
+Session learnt a value, and errors of a Session that never learnt one.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
@@ -73,6 +77,10 @@ ACCOUNT_OBJECTS = frozenset({"domain", "user", "project", "projects", "domains"}
 # "password" would otherwise shred every message. Such values are still hidden
 # by shape (headers, JSON keys).
 _MIN_SCRUB_LENGTH = 4
+
+# The signature of an SDK-HMAC-SHA256 Authorization header (hex, 64 digits):
+# computed per request, so never registered, but valid for minutes.
+_SIGNATURE = re.compile(r"(Signature=)[0-9A-Fa-f]{16,}")
 
 
 def mask(value: Optional[str], keep: int = 4) -> str:
@@ -154,6 +162,8 @@ class Redactor:
         for value, replacement in self._pairs:
             if value in text:
                 text = text.replace(value, replacement)
+        if "Signature=" in text:
+            text = _SIGNATURE.sub(r"\1" + REDACTED, text)
         return text
 
     def find_secrets(self, text: str) -> "List[str]":
@@ -189,7 +199,7 @@ class Redactor:
             result = {}
             for key, value in data.items():
                 lower = str(key).lower()
-                if lower in SECRET_KEYS and value not in (None, ""):
+                if (lower in SECRET_KEYS or lower in SECRET_HEADERS) and value not in (None, ""):
                     result[key] = REDACTED
                 elif account and value not in (None, "") and (
                     lower in ACCOUNT_ID_KEYS or (lower == "id" and parent in ACCOUNT_OBJECTS)

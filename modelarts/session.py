@@ -330,8 +330,9 @@ class Session:
         response, attempts = self._send(
             method, self.modelarts_endpoint, path, query, json, name, service=_MODELARTS
         )
-        raise_for_error(response, name, hint=_hint(response, attempts, self.auth_mode))
-        data = decode_json(response, name)
+        hint = _hint(response, attempts, self.auth_mode)
+        raise_for_error(response, name, hint, redactor=self._redactor)
+        data = decode_json(response, name, redactor=self._redactor)
         if load is None:
             return data
         return load(
@@ -495,8 +496,9 @@ class Session:
         response, attempts = self._send(
             method, self.iam_endpoint, path, query, None, operation, service=_IAM
         )
-        raise_for_error(response, operation, hint=_hint(response, attempts, self.auth_mode))
-        return decode_json(response, operation)
+        hint = _hint(response, attempts, self.auth_mode)
+        raise_for_error(response, operation, hint, redactor=self._redactor)
+        return decode_json(response, operation, redactor=self._redactor)
 
     def _discover_project_id(self) -> str:
         if self._tokens is not None:
@@ -526,10 +528,11 @@ class Session:
             response,
             operation,
             hint="check username, password and account (the account's domain name)",
+            redactor=self._redactor,
         )
         if response.headers.get("X-Subject-Token"):
             self._redactor.add_secret(response.headers["X-Subject-Token"], "IAM token")
-        answer = _iam.read_token_answer(response, operation)
+        answer = _iam.read_token_answer(response, operation, self._redactor)
         if answer.project_id is not None:
             if self._project_id in (None, PROJECT_ID_PLACEHOLDER):
                 self._project_id = answer.project_id

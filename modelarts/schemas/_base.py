@@ -24,6 +24,7 @@ from typing import (
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load
 
+from .._decode import success_flag
 from .._readonly import ReadOnlyMapping
 from .._wire import Path, _Bad, _kind, _to_bool, _to_datetime_ms, _to_id, _to_int, _to_text
 from ..errors import ResponseFormatError
@@ -162,17 +163,17 @@ class Envelope:
 
     @property
     def failed(self) -> bool:
-        """True only when the server said ``"is_success": false``."""
+        """True when ``is_success`` is there but not ``true`` (``_decode.success_flag``)."""
         return self.is_success is False
 
 
 class _EnvelopeSchema(_V1Body):
-    @post_load
-    def _make(self, data: Dict[str, Any], **kwargs: Any) -> Envelope:
+    @post_load(pass_original=True)
+    def _make(self, data: Dict[str, Any], original: Dict[str, Any], **kwargs: Any) -> Envelope:
         message = data.get("error_message")
         if message is None:
             message = data.get("error_msg")
-        return Envelope(data.get("is_success"), data.get("error_code"), message)
+        return Envelope(success_flag(original), data.get("error_code"), message)
 
 
 _ENVELOPE_SCHEMA = _EnvelopeSchema()

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, List, Optional, Pattern, Sequence, Tuple, Union
 
+from .._decode import reports_failure
 from ..errors import FixtureError, FixtureNotFoundError, ResponseFormatError
 from ..schemas import (
     load_aom_log,
@@ -212,7 +213,7 @@ def _check_interaction(path: Path, index: int, interaction: Interaction) -> Opti
             return Problem(path, index, where, None, message, "not-json")
     else:
         return Problem(path, index, where, None, "the body is binary, not JSON", "not-json")
-    if isinstance(value, dict) and value.get("is_success") is False:
+    if reports_failure(value):
         return None  # an error answer with a 2xx status: the SDK raises APIError
     try:
         route.load(value, operation=route.name, status_code=response.status)

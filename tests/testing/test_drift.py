@@ -138,7 +138,7 @@ CHANGES = [
     ("list jobs", _set("jobs", 0, "status", value="running"), "jobs[0].status"),
     ("log file names", _set("log_file_list", value={"a": 1}), "log_file_list"),
     ("read log", _set("lines", value=[50]), "lines"),
-    ("stop version", _set("is_success", value="perhaps"), "is_success"),
+    ("stop version", _set("error_message", value=["x"]), "error_message"),
     ("IAM projects", _set("projects", value={}), "projects"),
     ("IAM token", _set("token", "expires_at", value=1795759200), "token.expires_at"),
 ]
