@@ -32,28 +32,22 @@ from _common import JOB_ID, FakeServer, Row, interleaved, median, missing_peer, 
 
 from modelarts._signing import build_url, format_sdk_date, sign_request
 from modelarts.estimator import Estimator
-from modelarts.redaction import Redactor
 from modelarts.session import Session
 from modelarts.training_job import TrainingJob
 from modelarts.transport import FixtureTransport, RecordingTransport, Urllib3Transport
-from modelarts.transport.base import Request, Response, Transport
+from modelarts.transport.base import Request, Response
 
 
-class _Capture(Transport):
-    """Passes requests on, keeping a copy of each (to replay them bare later)."""
+class _Capture(FixtureTransport):
+    """Replays, keeping a copy of each request (to replay them bare later)."""
 
-    requires_credentials = False
-
-    def __init__(self, inner: Transport) -> None:
-        self.inner = inner
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
         self.sent: List[Request] = []
-
-    def attach_redactor(self, redactor: Redactor) -> None:
-        self.inner.attach_redactor(redactor)
 
     def send(self, request: Request) -> Response:
         self.sent.append(request)
-        return self.inner.send(request)
+        return super().send(request)
 
 
 def record_ours(server: FakeServer, path: Path, version_ids: List[str]) -> None:
@@ -122,7 +116,7 @@ def run(quick: bool) -> List[Row]:
                 for version_id in version_ids:
                     TrainingJob(session, JOB_ID, version_id).get_job_info()
 
-        capture = _Capture(FixtureTransport(fixture))
+        capture = _Capture(fixture)
         with Session(transport=capture) as session:
             for version_id in version_ids:
                 TrainingJob(session, JOB_ID, version_id).get_job_info()

@@ -15,12 +15,8 @@ import time
 from typing import Any, Callable, Iterable, Iterator, Optional, TextIO, TypeVar
 
 from .session import Session
-from .transport import (
-    FixtureTransport,
-    RecordingTransport,
-    Transport,
-    Urllib3Transport,
-)
+from .transport import Transport
+from .transport.choice import choose_transport
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -211,15 +207,15 @@ class Context:
         return self._session
 
     def _transport(self) -> Optional[Transport]:
+        """The transport ``--replay``/``--record`` ask for; ``None`` leaves it to the Session."""
         args = self.args
-        transport: Optional[Transport] = None
         if args.replay is not None:
             if not os.path.isfile(args.replay):
                 raise UsageError(f"--replay: no such fixture file: {args.replay}")
-            transport = FixtureTransport(args.replay)
-        elif args.record is not None:
-            transport = RecordingTransport(Urllib3Transport(), args.record, mode=args.record_mode)
-        return transport
+            return choose_transport(fixture=args.replay).transport
+        if args.record is not None:
+            return choose_transport(fixture=args.record, mode=args.record_mode).transport
+        return None
 
     def close(self) -> None:
         """Wipe the progress line and close the session (a recording is written). Idempotent."""

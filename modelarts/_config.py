@@ -26,7 +26,7 @@ on cannot break their Session.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Union
+from typing import Callable, Dict, List, Mapping, Optional, Union
 
 from . import credentials as creds
 from ._auth import METADATA_ENDPOINT, RefreshingCredentials, fetch_metadata_credentials
@@ -39,8 +39,9 @@ from .endpoints import (
 )
 from .errors import ModelArtsError
 from .transport.base import Transport
+from .transport.choice import ENV_FIXTURE, ENV_RECORD_MODE
 
-__all__ = ["ENV", "FileSettings", "default_transport", "metadata_enabled", "resolve_credentials"]
+__all__ = ["ENV", "FileSettings", "metadata_enabled", "resolve_credentials"]
 
 
 class ENV:
@@ -56,8 +57,8 @@ class ENV:
     IAM_ENDPOINT = "HUAWEICLOUD_SDK_IAM_ENDPOINT"
     METADATA = "HUAWEICLOUD_SDK_METADATA"
     METADATA_ENDPOINT = "HUAWEICLOUD_SDK_METADATA_ENDPOINT"
-    FIXTURE = "MODELARTS_FIXTURE"
-    RECORD_MODE = "MODELARTS_RECORD_MODE"
+    FIXTURE = ENV_FIXTURE
+    RECORD_MODE = ENV_RECORD_MODE
 
 
 class FileSettings:
@@ -165,26 +166,3 @@ def resolve_credentials(
             ("instance metadata", f"not enabled (set {ENV.METADATA}=1 or use_metadata=True)")
         )
     raise creds.not_found_error(misses)
-
-
-def default_transport(env: Mapping[str, str], timeout: Any) -> Transport:
-    """The default transport, or a replaying/recording one when ``MODELARTS_FIXTURE`` is set."""
-    fixture = env.get(ENV.FIXTURE)
-    if fixture:
-        from .transport.record_modes import RecordMode
-
-        mode = RecordMode.parse(env.get(ENV.RECORD_MODE) or RecordMode.NONE.value)
-        if mode is RecordMode.NONE:
-            from .transport.fixture import FixtureTransport
-
-            replay: Transport = FixtureTransport(fixture)
-            return replay
-        from .transport.fixture import RecordingTransport
-        from .transport.live import Urllib3Transport
-
-        recorder: Transport = RecordingTransport(Urllib3Transport(timeout), fixture, mode=mode)
-        return recorder
-    from .transport.live import Urllib3Transport
-
-    live: Transport = Urllib3Transport(timeout)
-    return live

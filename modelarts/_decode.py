@@ -37,7 +37,6 @@ _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _CODE_KEYS = ("error_code", "errorCode", "code")
 _MESSAGE_KEYS = ("error_message", "error_msg", "errorMsg", "message")
 _MAX_TEXT = 300
-_NOT_PARSED = object()
 # How deep an error body may hide its code: IAM nests it one level down
 # ({"error": {"code", "message"}}). Looking no deeper keeps a hostile body
 # (thousands of nested objects, which json parses on Python 3.12+) from
@@ -211,26 +210,17 @@ def decode_json(
     raises ``APIError`` whatever the status.
     """
     raise_for_error(response, operation, redactor=redactor)
-    data: Any = _NOT_PARSED
-    if response.has_json_value:
-        try:
-            data = response.json_value()  # a replayed body: already parsed, copied
-        except RecursionError:
-            pass  # nested deeper than a copy can go: decode the bytes, as for any answer
-    if data is not _NOT_PARSED:
-        pass
-    elif not response.body.strip():
-        return {}
-    else:
-        try:
-            data = _parse(response.body)
-        except (ValueError, RecursionError) as exc:
-            raise ResponseFormatError(
-                f"the body is not valid JSON ({_describe_json_error(exc, response)})",
-                operation=operation,
-                status_code=response.status,
-                request_id=response.request_id,
-            ) from None
+    try:
+        data = response.json()
+    except (ValueError, RecursionError) as exc:
+        if not response.body.strip():
+            return {}
+        raise ResponseFormatError(
+            f"the body is not valid JSON ({_describe_json_error(exc, response)})",
+            operation=operation,
+            status_code=response.status,
+            request_id=response.request_id,
+        ) from None
     if reports_failure(data):
         scrubber = redactor if redactor is not None else Redactor()
         raise _api_error(response, data, operation, "", scrubber, unknown_code=True)

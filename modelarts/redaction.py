@@ -24,10 +24,12 @@ __all__ = [
     "ACCOUNT_ID_KEYS",
     "PROJECT_ID_PLACEHOLDER",
     "REDACTED",
+    "REDACTOR_EXTENSION",
     "SECRET_HEADERS",
     "SECRET_KEYS",
     "Redactor",
     "mask",
+    "redactor_of",
 ]
 
 #: What a secret is replaced with.
@@ -36,6 +38,11 @@ REDACTED = "<redacted>"
 #: Stands for the real project id in paths, headers and bodies of fixtures,
 #: and is the project id of a Session that replays without one.
 PROJECT_ID_PLACEHOLDER = "{project_id}"
+
+#: The ``Request.extensions`` key under which a Session hands its ``Redactor`` to
+#: the transport with every request: that is how a recorder learns which values
+#: to scrub (``redactor_of``), without a side channel on the transport.
+REDACTOR_EXTENSION = "modelarts.redactor"
 
 #: Header names (lower case) whose values are always secret.
 SECRET_HEADERS = frozenset(
@@ -216,3 +223,15 @@ class Redactor:
             return known
         owner = key[: -len("_id")] if key.endswith("_id") else parent.rstrip("s")
         return "{" + f"{owner}_id" + "}"
+
+
+_NOTHING_KNOWN = Redactor()
+
+
+def redactor_of(extensions: Mapping[str, Any]) -> Redactor:
+    """The ``Redactor`` a request carries in its extensions (one knowing nothing if none).
+
+    Pass ``request.extensions``; the redactor that comes back must only be read.
+    """
+    redactor = extensions.get(REDACTOR_EXTENSION)
+    return redactor if isinstance(redactor, Redactor) else _NOTHING_KNOWN

@@ -35,9 +35,10 @@ from .clock import Clock, SystemClock
 from .credentials import AccessKeyCredentials, PasswordCredentials, from_arguments
 from .endpoints import GLOBAL_IAM_ENDPOINT, normalize_endpoint, validate_region
 from .errors import ConfigurationError, TransportError
-from .redaction import PROJECT_ID_PLACEHOLDER, Redactor, mask
+from .redaction import PROJECT_ID_PLACEHOLDER, REDACTOR_EXTENSION, Redactor, mask
 from .retry import Retry, parse_retry_after
 from .transport.base import Request, Response, Transport
+from .transport.choice import choose_transport
 
 __all__ = ["Session", "TOKEN_EXPIRED_CODES"]
 
@@ -100,8 +101,12 @@ class Session:
                 "timeout= configures the default transport; set it on your transport instead"
             )
         self._owns_transport = transport is None
-        self._transport = transport or _config.default_transport(env, timeout)
-        self._transport.attach_redactor(self._redactor)
+        self._notice: Optional[str] = None
+        if transport is None:
+            transport, self._notice = choose_transport(env=env, timeout=timeout)
+        self._transport = transport
+        self._replaying = _replays_only(transport)
+        self._extensions = {REDACTOR_EXTENSION: self._redactor}
         if self._owns_transport:
             # A recording made through MODELARTS_FIXTURE must reach the disk even
             # when a script never closes its session.
@@ -120,7 +125,7 @@ class Session:
             password=password,
             account=account,
         )
-        required = self._transport.requires_credentials
+        required = not self._replaying
         source = _config.resolve_credentials(
             arguments=explicit,
             env=env,
@@ -357,7 +362,11 @@ class Session:
         body = b""
         if payload is not None:
             body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        plain = Request(method, url, headers, body)
+        plain = Request(method, url, headers, body, self._extensions)
+        if self._notice is not None:
+            notice, self._notice = self._notice, None
+            if notice:
+                logger.warning("%s", notice)
         retry = self._retry
         started = self._clock.monotonic()
         attempts = 0
@@ -408,7 +417,7 @@ class Session:
 
     def _authenticate(self, request: Request, service: str) -> "Tuple[Request, Optional[str]]":
         """Sign (AK/SK) or add the token; returns the token used, if any."""
-        if service == _IAM_TOKEN or not self._transport.requires_credentials:
+        if service == _IAM_TOKEN or self._replaying:
             # A token request carries its password in the body; a replaying
             # transport answers from disk and needs no signature.
             return request, None
@@ -434,7 +443,7 @@ class Session:
 
     def _error_fields(self, response: Response) -> "Tuple[str, str]":
         try:
-            body = json.loads(response.body) if response.body else None
+            body = response.json()
         except (ValueError, RecursionError):
             body = None
         return error_fields(body, response.status)
@@ -540,6 +549,16 @@ class Session:
         self._redactor.add_identifier(answer.user_id, "{user_id}")
         self._redactor.add_identifier(answer.domain_id, "{domain_id}")
         return answer.token, answer.expires_at
+
+
+def _replays_only(transport: Transport) -> bool:
+    """Whether ``transport`` answers only from a fixture (so no credentials are needed).
+
+    Decided by the type the caller built, not by asking the transport.
+    """
+    from .transport.fixture import FixtureTransport
+
+    return isinstance(transport, FixtureTransport)
 
 
 def _hint(response: Response, attempts: int, auth_mode: str) -> str:

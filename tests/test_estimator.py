@@ -17,6 +17,14 @@ from modelarts.transport import Request, Response, Transport
 
 JOB = "182626"
 
+#: A complete set of credentials: the transports here answer without checking them.
+ACCOUNT: Dict[str, Any] = {
+    "access_key": "AKTESTEXAMPLE0000001",
+    "secret_key": "sk-test-0000000000000000000000000000000001",
+    "project_id": "0123456789abcdef0123456789abcdef",
+    "region_name": "cn-north-4",
+}
+
 
 def record(version_id: int, status: int = 10) -> Dict[str, Any]:
     return {
@@ -39,8 +47,6 @@ class VersionServer(Transport):
     page, returns page 1 again), "short" (page ``short_at`` comes back short),
     "liar" (claims more versions than it has).
     """
-
-    requires_credentials = False
 
     def __init__(
         self, count: int, mode: str = "honest", *, short_at: int = 2, send_count: bool = True
@@ -96,7 +102,7 @@ def test_every_version_exactly_once_in_server_order(
     count: int, per_page: int, mode: str, send_count: bool
 ) -> None:
     server = VersionServer(count, mode, send_count=send_count)
-    estimator = Estimator(Session(transport=server), job_id=JOB)
+    estimator = Estimator(Session(transport=server, **ACCOUNT), job_id=JOB)
     got = ids(list(estimator.iter_job_versions(page_size=per_page)))
     assert len(got) == len(set(got)), "a version was returned twice"
     if send_count or mode in ("honest", "all"):
@@ -109,7 +115,7 @@ def test_every_version_exactly_once_in_server_order(
 
 def test_honest_paging_asks_for_pages_one_by_one() -> None:
     server = VersionServer(2500)
-    jobs = Estimator(Session(transport=server), job_id=JOB).get_job_version_object_list(
+    jobs = Estimator(Session(transport=server, **ACCOUNT), job_id=JOB).get_job_version_object_list(
         is_show=False
     )
     assert ids(jobs) == expected(server)
@@ -120,7 +126,9 @@ def test_honest_paging_asks_for_pages_one_by_one() -> None:
 
 def test_a_server_ignoring_page_is_completed_by_the_unpaged_listing() -> None:
     server = VersionServer(25, "first")
-    got = list(Estimator(Session(transport=server), job_id=JOB).iter_job_versions(page_size=10))
+    got = list(
+        Estimator(Session(transport=server, **ACCOUNT), job_id=JOB).iter_job_versions(page_size=10)
+    )
     assert ids(got) == expected(server)
     assert [dict(r.query) for r in server.requests] == [
         {"per_page": "10", "page": "1"},
@@ -131,14 +139,16 @@ def test_a_server_ignoring_page_is_completed_by_the_unpaged_listing() -> None:
 
 def test_a_count_that_cannot_be_met_is_an_error_not_a_short_list() -> None:
     server = VersionServer(5, "liar")
-    estimator = Estimator(Session(transport=server), job_id=JOB)
+    estimator = Estimator(Session(transport=server, **ACCOUNT), job_id=JOB)
     with pytest.raises(ResponseFormatError, match="reports 8 versions but sent 5"):
         estimator.get_job_version_object_list(is_show=False)
 
 
 def test_iteration_is_lazy() -> None:
     server = VersionServer(30)
-    iterator = Estimator(Session(transport=server), job_id=JOB).iter_job_versions(page_size=10)
+    iterator = Estimator(Session(transport=server, **ACCOUNT), job_id=JOB).iter_job_versions(
+        page_size=10
+    )
     assert server.requests == []
     first = next(iterator)
     assert first.version_id == "1030" and len(server.requests) == 1
@@ -146,9 +156,9 @@ def test_iteration_is_lazy() -> None:
 
 def test_objects_are_typed_and_keep_everything() -> None:
     server = VersionServer(3)
-    (newest, *_) = Estimator(Session(transport=server), job_id=182626).get_job_version_object_list(
-        is_show=False
-    )
+    (newest, *_) = Estimator(
+        Session(transport=server, **ACCOUNT), job_id=182626
+    ).get_job_version_object_list(is_show=False)
     assert (newest.job_id, newest.version_id, newest.version_name) == (JOB, "1003", "V1003")
     assert newest.status is JobStatus.COMPLETED
     assert newest.raw["an_undocumented_field"] == {"kept": True}
@@ -156,7 +166,7 @@ def test_objects_are_typed_and_keep_everything() -> None:
 
 def test_is_show_prints_one_row_per_version(capsys: pytest.CaptureFixture[str]) -> None:
     server = VersionServer(3)
-    estimator = Estimator(Session(transport=server), job_id=JOB)
+    estimator = Estimator(Session(transport=server, **ACCOUNT), job_id=JOB)
     estimator.get_job_version_object_list()
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split()[:2] == ["VERSION", "VERSION"]
@@ -170,8 +180,6 @@ def test_is_show_prints_one_row_per_version(capsys: pytest.CaptureFixture[str]) 
 
 
 class Counting(Transport):
-    requires_credentials = False
-
     def __init__(self) -> None:
         self.sent = 0
 
@@ -183,7 +191,7 @@ class Counting(Transport):
 @pytest.mark.parametrize("bad", ["", "abc", "12a", -1, 1.5, True, " ", "１２"])
 def test_bad_ids_are_rejected_before_any_request(bad: Any) -> None:
     transport = Counting()
-    session = Session(transport=transport)
+    session = Session(transport=transport, **ACCOUNT)
     with pytest.raises(InvalidArgumentError):
         Estimator(session, job_id=bad)
     with pytest.raises(InvalidArgumentError):
@@ -213,14 +221,14 @@ def test_bad_ids_are_rejected_before_any_request(bad: Any) -> None:
 )
 def test_bad_arguments_are_rejected_before_any_request(call: Any) -> None:
     transport = Counting()
-    estimator = Estimator(Session(transport=transport), job_id=JOB, version_id="7")
+    estimator = Estimator(Session(transport=transport, **ACCOUNT), job_id=JOB, version_id="7")
     with pytest.raises(InvalidArgumentError):
         call(estimator)
     assert transport.sent == 0
 
 
 def test_missing_ids_are_explained() -> None:
-    estimator = Estimator(Session(transport=Counting()))
+    estimator = Estimator(Session(transport=Counting(), **ACCOUNT))
     with pytest.raises(InvalidArgumentError, match="job_id"):
         estimator.get_job_version_object_list()
     with pytest.raises(InvalidArgumentError, match="version_id"):
@@ -228,7 +236,7 @@ def test_missing_ids_are_explained() -> None:
 
 
 def test_session_may_be_passed_by_keyword_and_must_be_a_session() -> None:
-    session = Session(transport=Counting())
+    session = Session(transport=Counting(), **ACCOUNT)
     assert Estimator(modelarts_session=session, job_id=7).job_id == "7"
     with pytest.raises(InvalidArgumentError):
         Estimator(None, job_id=JOB)  # type: ignore[arg-type]
@@ -239,8 +247,6 @@ def test_session_may_be_passed_by_keyword_and_must_be_a_session() -> None:
 
 def test_is_success_false_with_http_200_raises_api_error() -> None:
     class Refusing(Transport):
-        requires_credentials = False
-
         def send(self, request: Request) -> Response:
             body = {
                 "is_success": False,
@@ -250,7 +256,9 @@ def test_is_success_false_with_http_200_raises_api_error() -> None:
             return Response(200, {"X-Request-Id": "rid-1"}, json.dumps(body).encode(), request)
 
     with pytest.raises(APIError) as info:
-        Estimator(Session(transport=Refusing()), job_id=JOB).get_job_version_object_list()
+        Estimator(
+            Session(transport=Refusing(), **ACCOUNT), job_id=JOB
+        ).get_job_version_object_list()
     error = info.value
     assert (error.status_code, error.error_code, error.error_msg) == (
         200,
@@ -262,8 +270,6 @@ def test_is_success_false_with_http_200_raises_api_error() -> None:
 
 def test_garbage_page_is_a_format_error_naming_the_field() -> None:
     class Garbage(Transport):
-        requires_credentials = False
-
         def __init__(self, body: Optional[Any]) -> None:
             self.body = body
 
@@ -277,15 +283,21 @@ def test_garbage_page_is_a_format_error_naming_the_field() -> None:
         "versions": [{"version_id": 1, "status": "running"}],
     }
     with pytest.raises(ResponseFormatError) as info:
-        Estimator(Session(transport=Garbage(bad)), job_id=JOB).get_job_version_object_list()
+        Estimator(
+            Session(transport=Garbage(bad), **ACCOUNT), job_id=JOB
+        ).get_job_version_object_list()
     assert "versions[0].status" in str(info.value) and "rid-2" in str(info.value)
     with pytest.raises(ResponseFormatError):
-        Estimator(Session(transport=Garbage([1, 2])), job_id=JOB).get_job_version_object_list()
+        Estimator(
+            Session(transport=Garbage([1, 2]), **ACCOUNT), job_id=JOB
+        ).get_job_version_object_list()
 
 
 def test_the_iterator_knows_the_announced_total() -> None:
     server = VersionServer(25)
-    versions = Estimator(Session(transport=server), job_id=JOB).iter_job_versions(page_size=10)
+    versions = Estimator(Session(transport=server, **ACCOUNT), job_id=JOB).iter_job_versions(
+        page_size=10
+    )
     assert versions.version_count is None
     next(versions)
     assert versions.version_count == 25

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
+from typing import List
 from urllib.parse import unquote
 
 import pytest
@@ -179,18 +179,31 @@ def test_metadata_failure_is_listed(fake: FakeModelArts) -> None:
     assert "answered HTTP 401" in reason
 
 
-def test_replaying_transport_needs_no_credentials() -> None:
-    from modelarts.transport import Request, Response, Transport
+def test_replaying_transport_needs_no_credentials(tmp_path: Path) -> None:
+    from modelarts.transport import FixtureTransport, Request, Response
+    from modelarts.transport.fixture_format import (
+        Body,
+        Fixture,
+        Interaction,
+        StoredRequest,
+        StoredResponse,
+        render_fixture,
+        write_rendered,
+    )
 
-    class Replay(Transport):
-        requires_credentials = False
+    path = tmp_path / "echo.json"
+    answer = StoredResponse(200, {"content-type": "application/json"}, Body("json", {"n": 1}))
+    fixture = Fixture((Interaction(StoredRequest("GET", "/v1/{project_id}/echo"), answer),))
+    write_rendered(render_fixture(fixture, path), path)
+    sent: List[Request] = []
 
+    class Watched(FixtureTransport):
         def send(self, request: Request) -> Response:
-            body = json.dumps({"path": request.path, "headers": sorted(request.headers)})
-            return Response(200, {"Content-Type": "application/json"}, body.encode(), request)
+            sent.append(request)
+            return super().send(request)
 
-    session = Session(transport=Replay())
+    session = Session(transport=Watched(path))
     assert session.auth_mode == "none" and session.project_id == "{project_id}"
-    data = session.request("GET", ECHO)
-    assert unquote(data["path"]) == "/v1/{project_id}/echo"
-    assert "Authorization" not in data["headers"] and "X-Auth-Token" not in data["headers"]
+    assert session.request("GET", ECHO) == {"n": 1}
+    assert unquote(sent[0].path) == "/v1/{project_id}/echo"
+    assert "Authorization" not in sent[0].headers and "X-Auth-Token" not in sent[0].headers

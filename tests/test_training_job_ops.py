@@ -13,7 +13,14 @@ from modelarts.session import Session
 from modelarts.training_job import TrainingJob
 from modelarts.transport import Request, Response, Transport
 
-P = "/v1/%7Bproject_id%7D/training-jobs"
+#: A complete set of credentials: the transports here answer without checking them.
+ACCOUNT: Dict[str, Any] = {
+    "access_key": "AKTESTEXAMPLE0000001",
+    "secret_key": "sk-test-0000000000000000000000000000000001",
+    "project_id": "0123456789abcdef0123456789abcdef",
+    "region_name": "cn-north-4",
+}
+P = f"/v1/{ACCOUNT['project_id']}/training-jobs"
 DETAIL = {
     "is_success": True,
     "job_id": 182626,
@@ -60,8 +67,6 @@ OK = {"is_success": True}
 
 
 class Capture(Transport):
-    requires_credentials = False
-
     def __init__(self, answers: Dict[Tuple[str, str], Any]) -> None:
         self.answers = answers
         self.sent: List[Request] = []
@@ -126,7 +131,7 @@ def test_operation_sends_the_documented_request(
     name: str, call: Callable[[TrainingJob], Any], route: Tuple[str, str], answer: Any, sent: Any
 ) -> None:
     transport = Capture({route: answer})
-    job = TrainingJob(Session(transport=transport), "182626", 278813)
+    job = TrainingJob(Session(transport=transport, **ACCOUNT), "182626", 278813)
     result = call(job)
     assert result == answer and isinstance(result, dict)
     (request,) = transport.sent
@@ -137,7 +142,7 @@ def test_get_job_log_reads_the_first_file_by_default() -> None:
     transport = Capture(
         {("GET", f"{V}/log/file-names"): LOG_NAMES, ("GET", f"{V}/aom-log"): AOM_LOG}
     )
-    TrainingJob(Session(transport=transport), "182626", "278813").get_job_log()
+    TrainingJob(Session(transport=transport, **ACCOUNT), "182626", "278813").get_job_log()
     assert [r.path for r in transport.sent] == [f"{V}/log/file-names", f"{V}/aom-log"]
     assert dict(transport.sent[1].query) == {
         "log_file": "job-jobtest.0",
@@ -149,12 +154,12 @@ def test_get_job_log_reads_the_first_file_by_default() -> None:
 def test_get_job_log_without_files_says_so() -> None:
     transport = Capture({("GET", f"{V}/log/file-names"): {"is_success": True, "log_file_list": []}})
     with pytest.raises(ModelArtsError, match="no log files yet"):
-        TrainingJob(Session(transport=transport), "182626", "278813").get_job_log()
+        TrainingJob(Session(transport=transport, **ACCOUNT), "182626", "278813").get_job_log()
 
 
 def test_estimator_delegates_with_its_ids() -> None:
     transport = Capture({("GET", V): DETAIL, ("DELETE", f"{P}/182626"): OK})
-    session = Session(transport=transport)
+    session = Session(transport=transport, **ACCOUNT)
     assert Estimator(session, job_id=182626, version_id="278813").get_job_info() == DETAIL
     assert Estimator.delete_job_by_id(session, "182626") == OK
     assert [(r.method, r.path) for r in transport.sent] == [("GET", V), ("DELETE", f"{P}/182626")]
@@ -162,7 +167,7 @@ def test_estimator_delegates_with_its_ids() -> None:
 
 def test_get_job_list_sends_the_rest_spelling() -> None:
     transport = Capture({("GET", P): JOBS})
-    session = Session(transport=transport)
+    session = Session(transport=transport, **ACCOUNT)
     assert (
         Estimator.get_job_list(
             session,
@@ -190,7 +195,7 @@ def test_get_job_list_sends_the_rest_spelling() -> None:
 
 def test_from_version_detail_gives_a_working_job() -> None:
     transport = Capture({("POST", f"{V}/stop"): OK})
-    session = Session(transport=transport)
+    session = Session(transport=transport, **ACCOUNT)
     job = TrainingJob.from_version_detail(session, DETAIL)
     assert (job.job_id, job.version_id, job.spec_code) == (
         "182626",
@@ -220,6 +225,6 @@ def test_a_job_without_session_cannot_call() -> None:
 def test_answers_that_do_not_fit_are_format_errors(
     route: Tuple[str, str], call: Callable[[TrainingJob], Any], bad: Any
 ) -> None:
-    job = TrainingJob(Session(transport=Capture({route: bad})), "182626", "278813")
+    job = TrainingJob(Session(transport=Capture({route: bad}), **ACCOUNT), "182626", "278813")
     with pytest.raises(ResponseFormatError):
         call(job)

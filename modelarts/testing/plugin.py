@@ -58,7 +58,7 @@ from ._network_guard import NetworkGuard
 
 if TYPE_CHECKING:
     from ..session import Session
-    from ..transport.fixture import FixtureTransport
+    from ..transport.fixture import RecordingTransport
     from .fake import FakeModelArts
 
 __all__ = [
@@ -246,7 +246,7 @@ class _Coverage:
     def __init__(self) -> None:
         self.files: Dict[Path, Tuple[Dict[int, str], Set[int]]] = {}
 
-    def note(self, path: Path, transport: "FixtureTransport") -> None:
+    def note(self, path: Path, transport: "RecordingTransport") -> None:
         described = {
             index: f"{interaction.request.method} {interaction.request.target()}"
             for index, interaction in enumerate(transport.fixture.interactions)
@@ -341,41 +341,34 @@ def modelarts_session(
     item = _test_item(request)
     path = modelarts_fixture_path
     _, allow_repeats = _marker_options(item)
-    if state.mode == "none":
-        from ..transport.fixture import FixtureTransport
-
-        if not path.exists():
-            _fail_setup(
-                f"no recorded traffic for {item.nodeid}: {state.show(path)} does not exist. "
-                "Record it once (with credentials in HUAWEICLOUD_SDK_* variables): "
-                f"pytest --modelarts-record-mode=once {shlex.quote(item.nodeid)} "
-                "and commit the file; later runs replay it offline."
-            )
-        replay = FixtureTransport(path, allow_repeats=allow_repeats)
-        session = Session(transport=replay)
-        try:
-            yield session
-        finally:
-            session.close()
-        ran, error = _call_excinfo(item)
-        if ran and error is None:
-            state.coverage.note(path, replay)
-        return
-
+    if state.mode == "none" and not path.exists():
+        _fail_setup(
+            f"no recorded traffic for {item.nodeid}: {state.show(path)} does not exist. "
+            "Record it once (with credentials in HUAWEICLOUD_SDK_* variables): "
+            f"pytest --modelarts-record-mode=once {shlex.quote(item.nodeid)} "
+            "and commit the file; later runs replay it offline."
+        )
+    from ..transport.choice import choose_transport
     from ..transport.fixture import RecordingTransport
-    from ..transport.live import Urllib3Transport
 
-    live = Urllib3Transport()
+    transport = choose_transport(
+        fixture=path, mode=state.mode, allow_repeats=allow_repeats
+    ).transport
     try:
-        recorder = RecordingTransport(live, path, state.mode, allow_repeats=allow_repeats)
-        session = Session(transport=recorder)
+        session = Session(transport=transport)
     except BaseException:
-        live.close()  # not recorder.close(): that would write an empty fixture
+        # Closing a recorder would write an empty fixture: close what it wraps.
+        inner = transport.inner if isinstance(transport, RecordingTransport) else transport
+        if inner is not None:
+            inner.close()
         raise
     try:
         yield session
     finally:
         session.close()
+    ran, error = _call_excinfo(item)
+    if isinstance(transport, RecordingTransport) and state.mode == "none" and ran and not error:
+        state.coverage.note(path, transport)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@
 The implementations load on first use, so importing this package costs nothing
 and ``RequestsTransport`` needs ``requests`` only when it is asked for::
 
-    from modelarts.transport import FixtureTransport, Urllib3Transport
+    from modelarts.transport import FixtureTransport, MockTransport, Urllib3Transport
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ from .base import Headers, Request, Response, Transport
 if TYPE_CHECKING:
     from .fixture import FixtureTransport, RecordingTransport
     from .live import Urllib3Transport
+    from .mock import MockTransport
     from .record_modes import RecordMode
     from .requests_transport import RequestsTransport
 
 __all__ = [
     "FixtureTransport",
     "Headers",
+    "MockTransport",
     "RecordMode",
     "RecordingTransport",
     "Request",
@@ -35,6 +37,7 @@ __all__ = [
 _LAZY = {
     "Urllib3Transport": ".live",
     "RequestsTransport": ".requests_transport",
+    "MockTransport": ".mock",
     "FixtureTransport": ".fixture",
     "RecordingTransport": ".fixture",
     "RecordMode": ".record_modes",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .. import __version__
-from .base import Request, Response
+from .base import Request, Response, compact_json
 
 __all__ = [
     "EMPTY_BODY",
@@ -23,7 +23,6 @@ __all__ = [
     "StoredRequest",
     "StoredResponse",
     "body_from_bytes",
-    "compact_json",
     "reject_constant",
 ]
 
@@ -108,13 +107,11 @@ class StoredResponse:
     def to_response(self, request: Optional[Request] = None) -> Response:
         """A fresh ``Response`` answering ``request``.
 
-        A JSON body is handed over parsed (``Response.from_json``): a Session
+        A JSON body is handed over parsed (``Response(json=...)``): a Session
         copies it rather than decoding bytes encoded a moment before.
         """
         if self.body.kind == "json":
-            return Response.from_json(
-                self.status, dict(self.headers), self.body.value, request, encode=_json_bytes
-            )
+            return Response(self.status, dict(self.headers), json=self.body.value, request=request)
         return Response(self.status, dict(self.headers), self.body.to_bytes(), request=request)
 
 
@@ -191,16 +188,3 @@ def _strict_json(data: bytes) -> Any:
         )
     except (UnicodeDecodeError, ValueError, RecursionError):
         return _INVALID
-
-
-def _json_bytes(value: Any) -> bytes:
-    return compact_json(value).encode("utf-8")
-
-
-def compact_json(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate from a "\udxxx" escape
-        text = json.dumps(value, separators=(",", ":"))
-    return text

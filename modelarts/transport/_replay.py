@@ -6,10 +6,12 @@ never break a match. The match key of a request is::
 
     (METHOD, decoded path, sorted (key, value) query pairs, body key)
 
-with every string scrubbed by the attached redactors (the project id becomes
+with every string scrubbed by the redactor the request itself carries in its
+extensions (``modelarts.redaction.redactor_of``: the project id becomes
 ``{project_id}``), IAM bodies (paths under ``/v3/``) scrubbed of passwords and
 account ids, and the body key comparing JSON parsed (key order and spacing do
-not count). Headers, scheme, host and port are not part of it.
+not count). Headers, scheme, host and port are not part of it. The key is a
+function of the request alone: what a transport saw before cannot change it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import re
 import threading
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 from urllib.parse import unquote, urlsplit
 
 from ..errors import UnmatchedRequestError
@@ -35,8 +37,8 @@ __all__ = [
     "RECORD_HINT",
     "MatchKey",
     "Replayer",
-    "Scrubber",
     "match_key",
+    "merge_redactors",
     "normalise_request",
     "normalise_response",
 ]
@@ -63,35 +65,26 @@ RECORD_HINT = (
 _PLACEHOLDER_SHAPE = re.compile(r"<[^<>]*>|\{[^{}]*\}")
 
 
-class Scrubber:
-    """The redactors of every Session using a transport, consulted live.
+def merge_redactors(redactors: Iterable[Redactor]) -> Redactor:
+    """One redactor knowing what all of ``redactors`` know now (each counted once).
 
-    A Session registers its token only when it fetches it, after attaching, so
-    the recorder keeps references rather than copying what they knew then.
+    Placeholder-shaped values are left out: a Session replaying a recorded
+    login learns the token ``<redacted>``, which must not turn every redaction
+    marker into a leak.
     """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._redactors: List[Redactor] = []
-
-    def attach(self, redactor: Redactor) -> None:
-        with self._lock:
-            if not any(known is redactor for known in self._redactors):
-                self._redactors.append(redactor)
-
-    def snapshot(self) -> Redactor:
-        """One redactor knowing everything the attached ones know now."""
-        combined = Redactor()
-        with self._lock:
-            redactors = list(self._redactors)
-        for redactor in redactors:
-            for value, label in redactor.secret_values():
-                if not _PLACEHOLDER_SHAPE.fullmatch(value):
-                    combined.add_secret(value, label)
-            for value, placeholder in redactor.identifier_values():
-                if not _PLACEHOLDER_SHAPE.fullmatch(value):
-                    combined.add_identifier(value, placeholder)
-        return combined
+    combined = Redactor()
+    seen: List[Redactor] = []
+    for redactor in redactors:
+        if any(known is redactor for known in seen):
+            continue
+        seen.append(redactor)
+        for value, label in redactor.secret_values():
+            if not _PLACEHOLDER_SHAPE.fullmatch(value):
+                combined.add_secret(value, label)
+        for value, placeholder in redactor.identifier_values():
+            if not _PLACEHOLDER_SHAPE.fullmatch(value):
+                combined.add_identifier(value, placeholder)
+    return combined
 
 
 # -- normalisation ----------------------------------------------------------------

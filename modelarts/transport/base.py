@@ -1,24 +1,35 @@
 """The seam between the SDK and the network: ``Request``, ``Response``, ``Transport``.
 
-A transport turns one fully prepared request (already signed, URL final, body
-bytes final) into one response. It never retries, never signs and never parses
-JSON; the Session above it does those, so every implementation stays one method
-deep::
+A transport has two methods: ``send(request) -> response`` and ``close()``. It
+turns one fully prepared request (already signed, URL final, body bytes final)
+into one response, whatever its status. It never retries, never signs and
+never decides what an error status means; the Session above it does those::
 
     from modelarts.transport import Request, Urllib3Transport
 
     with Urllib3Transport(timeout=(3.05, 30)) as transport:
         response = transport.send(Request("GET", "https://example.test/v1/x"))
         print(response.status, response.headers.get("X-Request-Id"))
+
+Writing a transport (over another HTTP library, say) takes this file only:
+subclass ``Transport``, implement ``send`` (and ``close`` if it holds
+connections), raise only ``modelarts.errors.TransportError`` subclasses for
+failures (``ConnectError`` when the request provably never left, so that the
+Session may resend even a POST), and return ``Response(status, headers, body,
+request)``. ``request.extensions`` carries per-request values for transports
+that want them (the Session puts its ``Redactor`` there, under
+``modelarts.redaction.REDACTOR_EXTENSION``, so that a recorder can scrub the
+secrets it knows); a transport that does not know a key ignores it.
 """
 
 from __future__ import annotations
 
 import abc
+import json as jsonlib
+from types import MappingProxyType
 from typing import (
     TYPE_CHECKING,
     Any,
-    Callable,
     Iterable,
     Iterator,
     List,
@@ -32,11 +43,11 @@ from urllib.parse import unquote, urlsplit
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from ..redaction import Redactor
-
-__all__ = ["Headers", "Request", "Response", "Transport"]
+__all__ = ["Headers", "Request", "Response", "Transport", "compact_json"]
 
 HeaderInput = Union["Headers", Mapping[str, str], Iterable[Tuple[str, str]], None]
+
+_NO_EXTENSIONS: Mapping[str, Any] = MappingProxyType({})
 
 
 class Headers(Mapping[str, str]):
@@ -114,15 +125,18 @@ class Request:
     """One HTTP request, final down to the byte: method, absolute URL, headers, body.
 
     The URL's query string is sent exactly as written (the signer builds the
-    canonical one), so transports must not re-encode it.
+    canonical one), so transports must not re-encode it. ``extensions`` holds
+    values for the transports rather than the server (httpx's request
+    extensions); it never goes on the wire.
     """
 
-    __slots__ = ("method", "url", "headers", "body")
+    __slots__ = ("method", "url", "headers", "body", "extensions")
 
     method: str
     url: str
     headers: Headers
     body: bytes
+    extensions: Mapping[str, Any]
 
     def __init__(
         self,
@@ -130,6 +144,7 @@ class Request:
         url: str,
         headers: HeaderInput = None,
         body: bytes = b"",
+        extensions: Optional[Mapping[str, Any]] = None,
     ) -> None:
         if not isinstance(body, (bytes, bytearray)):
             raise TypeError(f"Request body must be bytes, got {type(body).__name__}")
@@ -139,12 +154,13 @@ class Request:
             self, "headers", headers if isinstance(headers, Headers) else Headers(headers)
         )
         object.__setattr__(self, "body", bytes(body))
+        object.__setattr__(self, "extensions", extensions or _NO_EXTENSIONS)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Request is immutable; use replace()")
 
     def replace(self, **changes: Any) -> "Request":
-        """A copy with some of ``method``, ``url``, ``headers``, ``body`` changed."""
+        """A copy with some of the fields (``method``, ``url``, ``body``, ...) changed."""
         fields = {name: getattr(self, name) for name in self.__slots__}
         fields.update(changes)
         return Request(**fields)
@@ -188,6 +204,8 @@ class Request:
         return (split.path or "/") + (f"?{split.query}" if split.query else "")
 
     def __eq__(self, other: object) -> bool:
+        # Extensions are not part of what a request *is*: two sessions sending
+        # the same bytes send the same request.
         if not isinstance(other, Request):
             return NotImplemented
         return (self.method, self.url, self.headers, self.body) == (
@@ -203,16 +221,21 @@ class Request:
         return f"<Request {self.method} {self.url}>"
 
 
+_NO_JSON: Any = object()
+
+
 class Response:
     """One HTTP response and the request that produced it.
 
-    A transport that already holds the body as parsed JSON (a replay) builds
-    the response with ``Response.from_json``: the bytes are then only made if
-    someone reads ``body``, and the Session takes a copy of the parsed value
-    (``json_value()``) instead of decoding bytes it would first have to encode.
+    The body is held once, either as the bytes received or, for a response
+    built from parsed JSON (``Response(200, json={...})``, as a replay or a test
+    does), as that value; ``body`` encodes such a value when read and
+    ``json()`` decodes bytes when called. ``json()`` of a JSON-built response
+    returns a fresh copy, so a caller changing it never changes a recording
+    that may be replayed again.
     """
 
-    __slots__ = ("status", "headers", "_body", "request", "_json", "_encode")
+    __slots__ = ("status", "headers", "request", "_body", "_json")
 
     def __init__(
         self,
@@ -220,53 +243,36 @@ class Response:
         headers: HeaderInput = None,
         body: bytes = b"",
         request: Optional[Request] = None,
+        *,
+        json: Any = _NO_JSON,
     ) -> None:
         self.status = status
         self.headers = headers if isinstance(headers, Headers) else Headers(headers)
-        self._body: Optional[bytes] = bytes(body)
         self.request = request
+        self._body: Optional[bytes] = bytes(body)
         self._json: Any = None
-        self._encode: Optional[Callable[[Any], bytes]] = None
-
-    @classmethod
-    def from_json(
-        cls,
-        status: int,
-        headers: HeaderInput,
-        value: Any,
-        request: Optional[Request] = None,
-        *,
-        encode: Callable[[Any], bytes],
-    ) -> "Response":
-        """A response whose body is ``encode(value)``, made only when ``body`` is read."""
-        response = cls(status, headers, b"", request)
-        response._body = None
-        response._json = value
-        response._encode = encode
-        return response
+        if json is not _NO_JSON:
+            if body:
+                raise TypeError("a Response has one body: pass body= or json=, not both")
+            self._body = None
+            self._json = json
 
     @property
     def body(self) -> bytes:
-        """The body bytes."""
+        """The body bytes (a JSON-built body encoded compactly, as UTF-8)."""
         if self._body is None:
-            assert self._encode is not None
-            self._body = self._encode(self._json)
+            return compact_json(self._json).encode("utf-8")
         return self._body
 
-    @property
-    def has_json_value(self) -> bool:
-        """Whether the transport handed over the body already parsed (``from_json``)."""
-        return self._encode is not None
+    def json(self) -> Any:
+        """The body parsed as JSON.
 
-    def json_value(self) -> Any:
-        """A fresh copy of the parsed body of a ``from_json`` response.
-
-        A copy, so that a caller changing what it got cannot change a recording
-        that may be replayed again. Raises ``LookupError`` for other responses.
+        Raises ``ValueError`` (``json.JSONDecodeError``) when the bytes are not
+        JSON, or ``RecursionError`` when they nest too deep to parse.
         """
-        if self._encode is None:
-            raise LookupError("this response was built from bytes; decode its body")
-        return _copy_json(self._json)
+        if self._body is None:
+            return _copy_json(self._json)
+        return jsonlib.loads(self._body)
 
     @property
     def request_id(self) -> Optional[str]:
@@ -284,6 +290,16 @@ class Response:
 
     def __repr__(self) -> str:
         return f"<Response [{self.status}]>"
+
+
+def compact_json(value: Any) -> str:
+    """``value`` as JSON without spaces; non-ASCII kept unless it cannot be UTF-8."""
+    text = jsonlib.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a "\udxxx" escape
+        text = jsonlib.dumps(value, separators=(",", ":"))
+    return text
 
 
 def _copy_json(value: Any) -> Any:
@@ -305,23 +321,12 @@ class Transport(abc.ABC):
     must be safe to call twice.
     """
 
-    #: Whether requests through this transport need real credentials. A replaying
-    #: transport answers from disk, so the Session may use placeholders.
-    requires_credentials: bool = True
-
     @abc.abstractmethod
     def send(self, request: Request) -> Response:
         """Send ``request`` and return the response, whatever its status."""
 
     def close(self) -> None:
         """Release connections and files. Safe to call more than once."""
-
-    def attach_redactor(self, redactor: "Redactor") -> None:
-        """Learn the secrets of a Session that will use this transport.
-
-        The Session calls this once; transports that write traffic somewhere
-        (the recorder) use it to scrub secrets. The default does nothing.
-        """
 
     def __enter__(self) -> "Transport":
         return self

@@ -14,8 +14,11 @@
     with Session(transport=FixtureTransport("fixtures/versions.json")) as s:
         Estimator(s, job_id="182626").get_job_version_object_list(is_show=False)
 
-Both sides normalise a request the same way (``_replay``), so the recorder's
-redaction never breaks a match. The file format lives in ``fixture_format``.
+One class does both: ``FixtureTransport(path)`` is ``RecordingTransport`` in
+mode ``none``, with nothing to forward to. Both sides normalise a request the
+same way (``_replay``), with the ``Redactor`` the Session sends along in each
+request's extensions, so redaction never breaks a match and a match never
+depends on what the transport saw before.
 
 Write policy: the recorder writes the whole file once, atomically (temp file in
 the same directory, then ``os.replace``), when it is closed. It does not flush
@@ -32,15 +35,20 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import Any, Iterator, List, Tuple, Union
+from typing import Any, Iterator, List, Optional, Tuple, Union
 
 from .. import __version__
-from ..errors import FixtureError, FixtureNotFoundError, SecretInFixtureError
-from ..redaction import REDACTED, Redactor
+from ..errors import (
+    ConfigurationError,
+    FixtureError,
+    FixtureNotFoundError,
+    SecretInFixtureError,
+)
+from ..redaction import REDACTED, Redactor, redactor_of
 from ._replay import (
     RECORD_HINT,
     Replayer,
-    Scrubber,
+    merge_redactors,
     normalise_request,
     normalise_response,
 )
@@ -59,54 +67,9 @@ __all__ = ["FixtureTransport", "RecordingTransport"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-_REPLAY_ONLY_HINT = (
-    RECORD_HINT.replace("to record it", "to record it (this transport only replays)")
+_REPLAY_ONLY_HINT = RECORD_HINT.replace(
+    "to record it", "to record it (this transport only replays)"
 )
-
-
-class FixtureTransport(Transport):
-    """Answers requests from a fixture file; never touches the network.
-
-    Requests match on method, path, query and body (see ``_replay``); identical
-    requests get their answers in recorded order, and once those are used up a
-    repeat raises ``UnmatchedRequestError``, unless ``allow_repeats=True``, which
-    keeps returning the last answer. Safe to share between threads.
-    """
-
-    requires_credentials = False
-
-    def __init__(self, path: PathLike, *, allow_repeats: bool = False) -> None:
-        self.path = Path(path)
-        if not self.path.exists():
-            raise FixtureNotFoundError(
-                f"fixture file {self.path} does not exist; record it with "
-                f"RecordingTransport(inner, {str(self.path)!r}, mode='once') "
-                "or MODELARTS_RECORD_MODE=once (pytest: --modelarts-record-mode=once)"
-            )
-        self.fixture: Fixture = load_fixture(self.path)
-        self._replayer = Replayer(self.fixture.interactions, self.path, allow_repeats=allow_repeats)
-        self._scrubber = Scrubber()
-
-    def attach_redactor(self, redactor: Redactor) -> None:
-        self._scrubber.attach(redactor)
-
-    def send(self, request: Request) -> Response:
-        redactor = self._scrubber.snapshot()
-        stored = normalise_request(request, redactor)
-        take = self._replayer.take(stored)
-        if take.interaction is None:
-            raise self._replayer.unmatched(stored, take, redactor, _REPLAY_ONLY_HINT)
-        return take.interaction.response.to_response(request)
-
-    def unplayed(self) -> List[int]:
-        """Indexes of the recorded interactions not replayed yet."""
-        return self._replayer.unplayed()
-
-    def __enter__(self) -> "FixtureTransport":
-        return self
-
-    def __repr__(self) -> str:
-        return f"<FixtureTransport {str(self.path)!r}>"
 
 
 class RecordingTransport(Transport):
@@ -114,23 +77,30 @@ class RecordingTransport(Transport):
 
     Modes (``RecordMode`` or its value, e.g. ``"new_episodes"``):
 
-    - ``none``: replay only; the file must exist.
+    - ``none``: replay only; the file must exist (``inner`` may be ``None``).
     - ``once`` (default): record everything when the file does not exist,
       otherwise replay only, like ``none``.
     - ``new_episodes``: replay what matches; forward the rest and append it.
     - ``all``: ignore the old file; forward and record everything.
 
+    Requests match on method, path, query and body (see ``_replay``); identical
+    requests get their answers in recorded order, and once those are used up a
+    repeat is unmatched, unless ``allow_repeats=True``, which keeps returning
+    the last answer. An unmatched request raises ``UnmatchedRequestError`` when
+    this transport only replays.
+
     Everything is redacted before it reaches the disk: secret headers are
     dropped, IAM bodies lose passwords and account ids, every string loses the
-    values the attached redactors know, and the project id becomes
-    ``{project_id}``. If a registered secret would still be written (inside a
-    binary body, say), ``close()`` raises ``SecretInFixtureError`` and writes
-    nothing. ``close()`` also closes ``inner``.
+    values the requests' redactors know when the file is written, and the
+    project id becomes ``{project_id}``. If a registered secret would still be
+    written (inside a binary body, say), ``close()`` raises
+    ``SecretInFixtureError`` and writes nothing. ``close()`` also closes
+    ``inner``. Safe to share between threads.
     """
 
     def __init__(
         self,
-        inner: Transport,
+        inner: Optional[Transport],
         path: PathLike,
         mode: Union[RecordMode, str] = RecordMode.ONCE,
         *,
@@ -142,23 +112,26 @@ class RecordingTransport(Transport):
         self._existed = self.path.exists()
         if self.mode is RecordMode.NONE and not self._existed:
             raise FixtureNotFoundError(
-                f"fixture file {self.path} does not exist and record mode 'none' only replays; "
-                "record it with mode 'once' (MODELARTS_RECORD_MODE=once, "
-                "pytest: --modelarts-record-mode=once)"
+                f"fixture file {self.path} does not exist; record it with "
+                f"RecordingTransport(inner, {str(self.path)!r}, mode='once') "
+                "or MODELARTS_RECORD_MODE=once (pytest: --modelarts-record-mode=once)"
             )
-        self._old: Tuple[Interaction, ...] = ()
-        if self.mode is not RecordMode.ALL and self._existed:
-            self._old = load_fixture(self.path).interactions
-        self._replays = self.mode in (RecordMode.NONE, RecordMode.NEW_EPISODES) or (
+        replays_only = self.mode is RecordMode.NONE or (
             self.mode is RecordMode.ONCE and self._existed
         )
-        self._records = not (self.mode is RecordMode.NONE or (
-            self.mode is RecordMode.ONCE and self._existed
-        ))
-        #: True only when requests may reach ``inner`` (and so need real credentials).
-        self.requires_credentials = self._records
-        self._replayer = Replayer(self._old, self.path, allow_repeats=allow_repeats)
-        self._scrubber = Scrubber()
+        self._records = not replays_only
+        if self._records and inner is None:
+            raise ConfigurationError(
+                f"record mode {self.mode.value!r} sends unmatched requests on: pass the "
+                "transport to record through (RecordingTransport(Urllib3Transport(), ...))"
+            )
+        #: What the file held when this transport was made (empty in mode ``all``).
+        self.fixture = Fixture()
+        if self.mode is not RecordMode.ALL and self._existed:
+            self.fixture = load_fixture(self.path)
+        self._replays = self.mode is not RecordMode.ALL and self._existed
+        self._replayer = Replayer(self.fixture.interactions, self.path, allow_repeats=allow_repeats)
+        self._hint = _REPLAY_ONLY_HINT if inner is None else RECORD_HINT
         self._lock = threading.Lock()
         self._new: List[Tuple[Request, Response]] = []
         self._closed = False
@@ -168,27 +141,28 @@ class RecordingTransport(Transport):
         """Whether unmatched requests go to ``inner`` and get recorded."""
         return self._records
 
-    def attach_redactor(self, redactor: Redactor) -> None:
-        self._scrubber.attach(redactor)
-        self.inner.attach_redactor(redactor)
-
     def send(self, request: Request) -> Response:
         if self._closed:
             raise FixtureError(f"{self!r} is closed; its fixture has been written")
         if self._replays:
-            redactor = self._scrubber.snapshot()
+            redactor = redactor_of(request.extensions)
             stored = normalise_request(request, redactor)
             take = self._replayer.take(stored)
             if take.interaction is not None:
                 return take.interaction.response.to_response(request)
             if not self._records:
-                raise self._replayer.unmatched(stored, take, redactor)
+                raise self._replayer.unmatched(stored, take, redactor, self._hint)
+        assert self.inner is not None  # checked in __init__ for every recording mode
         response = self.inner.send(request)
         if response.request is None:
-            response = Response(response.status, response.headers, response.body, request=request)
+            response.request = request
         with self._lock:
             self._new.append((request, response))
         return response
+
+    def unplayed(self) -> List[int]:
+        """Indexes of the recorded interactions (of ``fixture``) not replayed yet."""
+        return self._replayer.unplayed()
 
     def close(self) -> None:
         """Write the fixture (when this run recorded), then close ``inner``. Idempotent."""
@@ -202,12 +176,13 @@ class RecordingTransport(Transport):
             if self._records and (new or not self._existed or self.mode is RecordMode.ALL):
                 self._write(new)
         finally:
-            self.inner.close()
+            if self.inner is not None:
+                self.inner.close()
 
     def _write(self, new: List[Tuple[Request, Response]]) -> None:
         # Redact with what the sessions know *now*: a token or id learnt after a
         # request went out is still scrubbed from it.
-        redactor = self._scrubber.snapshot()
+        redactor = merge_redactors(redactor_of(request.extensions) for request, _ in new)
         recorded = tuple(
             Interaction(
                 normalise_request(request, redactor),
@@ -216,7 +191,7 @@ class RecordingTransport(Transport):
             for request, response in new
         )
         fixture = Fixture(
-            interactions=self._old + recorded,
+            interactions=self.fixture.interactions + recorded,
             sdk_version=__version__,
             recorded_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         )
@@ -236,7 +211,24 @@ class RecordingTransport(Transport):
         return self
 
     def __repr__(self) -> str:
-        return f"<RecordingTransport {str(self.path)!r} mode={self.mode.value}>"
+        return f"<{type(self).__name__} {str(self.path)!r} mode={self.mode.value}>"
+
+
+class FixtureTransport(RecordingTransport):
+    """Answers requests from a fixture file; never touches the network.
+
+    ``RecordingTransport`` in mode ``none``: a ``Session`` given one needs no
+    credentials, region or project (``Session(transport=FixtureTransport(path))``).
+    """
+
+    def __init__(self, path: PathLike, *, allow_repeats: bool = False) -> None:
+        super().__init__(None, path, RecordMode.NONE, allow_repeats=allow_repeats)
+
+    def __enter__(self) -> "FixtureTransport":
+        return self
+
+    def __repr__(self) -> str:
+        return f"<FixtureTransport {str(self.path)!r}>"
 
 
 # -- leaks --------------------------------------------------------------------------

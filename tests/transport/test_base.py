@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from modelarts.transport import Headers, Request, Response, Transport
+from modelarts.transport import Headers, MockTransport, Request, Response, Transport
 
 # -- Headers ----------------------------------------------------------------
 
@@ -222,9 +222,12 @@ def test_transport_context_manager_closes_and_defaults_are_harmless() -> None:
         assert entered is echo
         assert entered.send(Request("POST", "http://h/", body=b"x")).body == b"x"
     assert echo.closed == [True]
-    assert echo.requires_credentials is True
-    echo.attach_redactor(object())  # type: ignore[arg-type]
     Transport.close(echo)  # the base close is a no-op
+
+
+def test_the_interface_is_send_and_close() -> None:
+    public = {name for name in vars(Transport) if not name.startswith("_")}
+    assert public == {"send", "close"}
 
 
 def test_query_decoding_keeps_a_literal_plus() -> None:
@@ -236,26 +239,52 @@ def test_headers_compare_unequal_to_a_non_header_mapping() -> None:
     assert Headers({"a": "1"}) != {"a": 1}
 
 
-def test_a_json_response_makes_its_bytes_only_when_asked() -> None:
-    made: "list[object]" = []
-
-    def encode(value: object) -> bytes:
-        made.append(value)
-        return json.dumps(value).encode()
-
-    value = {"versions": [{"version_id": 1}], "is_success": True}
-    response = Response.from_json(200, {"Content-Type": "application/json"}, value, encode=encode)
-    assert response.has_json_value and made == []
-    copy = response.json_value()
+def test_a_json_response_holds_the_value_and_hands_out_copies() -> None:
+    value = {"versions": [{"version_id": 1}], "is_success": True, "name": "再训练"}
+    response = Response(200, {"Content-Type": "application/json"}, json=value)
+    copy = response.json()
     assert copy == value and copy is not value and copy["versions"] is not value["versions"]
     copy["versions"].append("changed")
-    assert response.json_value() == value  # a caller's change never reaches the recording
-    assert json.loads(response.body) == value and len(made) == 1
-    assert response.body is response.body and len(made) == 1
+    assert response.json() == value  # a caller's change never reaches the recording
+    assert json.loads(response.body) == value
+    assert (
+        response.body
+        == '{"versions":[{"version_id":1}],"is_success":true,"name":"再训练"}'.encode()
+    )
 
 
-def test_a_bytes_response_has_no_json_value() -> None:
-    response = Response(200, {}, b"{}")
-    assert not response.has_json_value
-    with pytest.raises(LookupError):
-        response.json_value()
+def test_a_response_has_one_body() -> None:
+    with pytest.raises(TypeError, match="one body"):
+        Response(200, {}, b"{}", json={})
+    assert Response(200, json=None).body == b"null"
+
+
+def test_a_bytes_response_parses_on_request() -> None:
+    response = Response(200, {}, b'{"a": [1]}')
+    assert response.json() == {"a": [1]}
+    with pytest.raises(json.JSONDecodeError, match="Expecting value"):
+        Response(200, {}, b"<html>").json()
+
+
+def test_request_extensions_travel_but_are_not_the_request() -> None:
+    marker = object()
+    request = Request("GET", "http://h/", extensions={"k": marker})
+    assert request.extensions["k"] is marker
+    assert request.replace(url="http://h/x").extensions["k"] is marker
+    assert request == Request("GET", "http://h/")
+    assert dict(Request("GET", "http://h/").extensions) == {}
+
+
+def test_mock_transport_answers_from_its_handler() -> None:
+    seen: List[Request] = []
+
+    def handler(request: Request) -> Response:
+        seen.append(request)
+        return Response(201, json={"path": request.path})
+
+    with MockTransport(handler) as transport:
+        request = Request("POST", "http://h/v1/x")
+        response = transport.send(request)
+    assert response.status == 201 and response.json() == {"path": "/v1/x"}
+    assert response.request is request and seen == [request]
+    assert "handler" in repr(transport)

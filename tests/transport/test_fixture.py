@@ -15,8 +15,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from modelarts.errors import FixtureNotFoundError, UnmatchedRequestError
-from modelarts.redaction import PROJECT_ID_PLACEHOLDER, SECRET_KEYS, Redactor
-from modelarts.transport import FixtureTransport, RecordingTransport, Request, Response, Transport
+from modelarts.redaction import PROJECT_ID_PLACEHOLDER, REDACTOR_EXTENSION, SECRET_KEYS, Redactor
+from modelarts.transport import (
+    FixtureTransport,
+    MockTransport,
+    RecordingTransport,
+    Request,
+    Response,
+    Transport,
+)
 from modelarts.transport.fixture_format import (
     Body,
     Fixture,
@@ -79,6 +86,7 @@ def versions(page: str = "1", job: str = "182626") -> StoredRequest:
 
 
 def live_versions(page: str = "1", project: str = PROJECT, **headers: str) -> Request:
+    """The request a Session of ``project`` sends, its redactor in the extensions."""
     return Request(
         "GET",
         url(versions_path(project), (("per_page", "10"), ("page", page))),
@@ -88,6 +96,7 @@ def live_versions(page: str = "1", project: str = PROJECT, **headers: str) -> Re
             "User-Agent": "modelarts",
             **headers,
         },
+        extensions={REDACTOR_EXTENSION: with_project(project)},
     )
 
 
@@ -95,6 +104,11 @@ def with_project(project: str) -> Redactor:
     redactor = Redactor()
     redactor.add_identifier(project, PROJECT_ID_PLACEHOLDER)
     return redactor
+
+
+def carrying(redactor: Redactor, request: Request) -> Request:
+    """``request`` as a Session knowing what ``redactor`` knows sends it."""
+    return request.replace(extensions={REDACTOR_EXTENSION: redactor})
 
 
 # -- round trip -----------------------------------------------------------------------
@@ -123,18 +137,19 @@ def test_record_then_replay_gives_the_same_responses(tmp_path: Path) -> None:
 
     requests = [
         live_versions(),
-        Request(
-            "POST",
-            url(f"/v1/{PROJECT}/training-jobs"),
-            JSON,
-            b'{"job_name": "a", "config": {"x": [1, 2]}}',
+        carrying(
+            with_project(PROJECT),
+            Request(
+                "POST",
+                url(f"/v1/{PROJECT}/training-jobs"),
+                JSON,
+                b'{"job_name": "a", "config": {"x": [1, 2]}}',
+            ),
         ),
     ]
     with RecordingTransport(Table(server), path) as recorder:
-        recorder.attach_redactor(with_project(PROJECT))
         live = [recorder.send(request) for request in requests]
     replay = FixtureTransport(path)
-    replay.attach_redactor(with_project(PROJECT))
     for request, original in zip(requests, live):
         replayed = replay.send(request)
         assert replayed.status == original.status
@@ -146,8 +161,7 @@ def test_record_then_replay_gives_the_same_responses(tmp_path: Path) -> None:
     assert replay.unplayed() == []
 
 
-def test_replay_needs_no_credentials_and_an_existing_file(tmp_path: Path) -> None:
-    assert FixtureTransport.requires_credentials is False
+def test_replay_needs_an_existing_file(tmp_path: Path) -> None:
     with pytest.raises(
         FixtureNotFoundError, match="does not exist; record it with RecordingTransport"
     ):
@@ -160,21 +174,20 @@ def test_replay_needs_no_credentials_and_an_existing_file(tmp_path: Path) -> Non
 def test_scheme_host_port_and_volatile_headers_do_not_matter(tmp_path: Path) -> None:
     path = write(tmp_path / "f.json", *[(versions(), answer({"n": i})) for i in range(3)])
     replay = FixtureTransport(path)
-    replay.attach_redactor(with_project(PROJECT))
     first = live_versions()
     second = Request(
         "GET",
         url(versions_path(), (("page", "1"), ("per_page", "10")), "http://127.0.0.1:8443"),
         {"X-Auth-Token": "tok", "Host": "h"},
+        extensions=first.extensions,
     )
-    third = Request("GET", first.url.replace(MODELARTS, "http://placeholder.invalid"))
+    third = first.replace(url=first.url.replace(MODELARTS, "http://placeholder.invalid"))
     assert [json.loads(replay.send(r).body)["n"] for r in (first, second, third)] == [0, 1, 2]
 
 
 def test_recording_with_one_project_replays_under_another_or_none(tmp_path: Path) -> None:
     path = write(tmp_path / "f.json", *[(versions(), answer({"a": n})) for n in range(3)])
     replay = FixtureTransport(path)
-    replay.attach_redactor(with_project(OTHER_PROJECT))
     assert replay.send(live_versions(project=OTHER_PROJECT)).status == 200
     # A Session without credentials uses the placeholder itself, percent-encoded or not.
     assert replay.send(live_versions(project=PROJECT_ID_PLACEHOLDER)).status == 200
@@ -202,7 +215,6 @@ def test_json_bodies_match_parsed_and_redacted(tmp_path: Path) -> None:
     replay = FixtureTransport(path)
     redactor = with_project(PROJECT)
     redactor.add_secret(PASSWORD, "password")
-    replay.attach_redactor(redactor)
     # Other key order, no spaces, the real password and project id: still the same request.
     live_body = json.dumps(
         {
@@ -216,9 +228,10 @@ def test_json_bodies_match_parsed_and_redacted(tmp_path: Path) -> None:
         },
         separators=(",", ":"),
     )
-    response = replay.send(
-        Request("POST", url("/v3/auth/tokens", endpoint="https://iam.x"), JSON, live_body.encode())
+    live = Request(
+        "POST", url("/v3/auth/tokens", endpoint="https://iam.x"), JSON, live_body.encode()
     )
+    response = replay.send(carrying(redactor, live))
     assert response.status == 201
 
 
@@ -230,7 +243,6 @@ def test_identical_requests_replay_in_recorded_order(tmp_path: Path) -> None:
         (versions(), answer({"status": "COMPLETED"})),
     )
     replay = FixtureTransport(path)
-    replay.attach_redactor(with_project(PROJECT))
     assert json.loads(replay.send(live_versions()).body) == {"status": "RUNNING"}
     assert json.loads(replay.send(live_versions()).body) == {"status": "COMPLETED"}
     assert replay.unplayed() == [1]
@@ -247,7 +259,6 @@ def test_allow_repeats_keeps_returning_the_last_answer(tmp_path: Path) -> None:
         (versions(), answer({"status": "COMPLETED"})),
     )
     replay = FixtureTransport(path, allow_repeats=True)
-    replay.attach_redactor(with_project(PROJECT))
     statuses = [json.loads(replay.send(live_versions()).body)["status"] for _ in range(4)]
     assert statuses == ["RUNNING", "COMPLETED", "COMPLETED", "COMPLETED"]
     with pytest.raises(UnmatchedRequestError):
@@ -279,10 +290,9 @@ def test_unmatched_message_shows_request_fixture_three_closest_and_how_to_record
     redactor.add_secret(SK, "secret key")
     redactor.add_secret(PASSWORD, "password")
     replay = FixtureTransport(path)
-    replay.attach_redactor(redactor)
 
     with pytest.raises(UnmatchedRequestError) as info:
-        replay.send(live_versions(page="2", **{"X-Security-Token": SK}))
+        replay.send(carrying(redactor, live_versions(page="2", **{"X-Security-Token": SK})))
     message = str(info.value)
     lines = message.splitlines()
     assert "GET /v1/{project_id}/training-jobs/182626/versions?page=2&per_page=10" in lines[1]
@@ -312,6 +322,7 @@ def test_unmatched_message_shows_request_fixture_three_closest_and_how_to_record
                 json.dumps(
                     {"job_name": "b", "config": {"n": 1, "secret_note": SK}, "pw": PASSWORD}
                 ).encode(),
+                extensions={REDACTOR_EXTENSION: redactor},
             )
         )
     message = str(info.value)
@@ -334,7 +345,6 @@ def test_unmatched_on_an_empty_fixture(tmp_path: Path) -> None:
 def test_eight_threads_get_each_interaction_exactly_once(tmp_path: Path) -> None:
     path = write(tmp_path / "poll.json", *[(versions(), answer({"n": n})) for n in range(200)])
     replay = FixtureTransport(path)
-    replay.attach_redactor(with_project(PROJECT))
     seen: List[List[int]] = [[] for _ in range(8)]
     errors: List[BaseException] = []
     start = threading.Barrier(8)
@@ -397,7 +407,11 @@ def _build(spec: Dict[str, Any], project: str) -> Request:
     path = f"/v1/{quote(project, safe='~')}/" + "/".join(segments)
     body = b"" if spec["body"] is None else json.dumps(spec["body"]).encode()
     return Request(
-        spec["method"], url(path, spec["query"]), {**JSON, "X-Sdk-Date": "20260131T120000Z"}, body
+        spec["method"],
+        url(path, spec["query"]),
+        {**JSON, "X-Sdk-Date": "20260131T120000Z"},
+        body,
+        extensions={REDACTOR_EXTENSION: with_project(project)},
     )
 
 
@@ -417,9 +431,8 @@ def test_any_sdk_request_and_response_round_trips(
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "prop.json"
         with RecordingTransport(Table(lambda request: next(answers)), path) as recorder:
-            recorder.attach_redactor(with_project(PROJECT))
             originals = [recorder.send(_build(spec, PROJECT)) for spec, _ in exchanges]
-        replay = FixtureTransport(path)  # no redactor: the placeholder is the project
+        replay = FixtureTransport(path)
         for (spec, (_, (kind, _))), original in zip(exchanges, originals):
             replayed = replay.send(_build(spec, PROJECT_ID_PLACEHOLDER))
             assert replayed.status == original.status
@@ -438,15 +451,12 @@ def test_any_sdk_request_and_response_round_trips(
 def test_changing_a_replayed_answer_does_not_change_the_next_replay(tmp_path: Path) -> None:
     from modelarts.session import Session
 
-    class Answering(Transport):
-        requires_credentials = False
-
-        def send(self, request: Request) -> Response:
-            body = b'{"is_success": true, "items": [1, 2]}'
-            return Response(200, {"Content-Type": "application/json"}, body, request)
+    def answer(request: Request) -> Response:
+        body = b'{"is_success": true, "items": [1, 2]}'
+        return Response(200, {"Content-Type": "application/json"}, body)
 
     path = tmp_path / "repeat.json"
-    recorder = RecordingTransport(Answering(), path, mode="all")
+    recorder = RecordingTransport(MockTransport(answer), path, mode="all")
     keys = {"access_key": "AKREPEAT000000000001", "secret_key": "sk-repeat-0001"}
     with Session(transport=recorder, project_id="p0", region_name="cn-north-4", **keys) as session:
         session.request("GET", "/v1/{project_id}/x")

@@ -13,7 +13,7 @@ import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -24,7 +24,7 @@ from modelarts.errors import (
     SecretInFixtureError,
     UnmatchedRequestError,
 )
-from modelarts.redaction import PROJECT_ID_PLACEHOLDER, Redactor
+from modelarts.redaction import PROJECT_ID_PLACEHOLDER, REDACTOR_EXTENSION, Redactor
 from modelarts.transport import (
     FixtureTransport,
     RecordingTransport,
@@ -94,8 +94,14 @@ def jobs_cloud() -> FakeCloud:
     )
 
 
-def get(path: str) -> Request:
-    return Request("GET", url(path), {"Authorization": "SDK-HMAC-SHA256 Access=X", **JSON})
+def carried(redactor: Optional[Redactor]) -> Dict[str, Redactor]:
+    """The extensions of a request from a Session knowing what ``redactor`` knows."""
+    return {REDACTOR_EXTENSION: redactor} if redactor is not None else {}
+
+
+def get(path: str, redactor: Optional[Redactor] = None) -> Request:
+    headers = {"Authorization": "SDK-HMAC-SHA256 Access=X", **JSON}
+    return Request("GET", url(path), headers, extensions=carried(redactor))
 
 
 def run(transport: Transport, *requests: Request) -> List[Response]:
@@ -114,7 +120,7 @@ def test_once_without_file_forwards_everything_and_writes_on_close(tmp_path: Pat
     path = tmp_path / "jobs.json"
     cloud = jobs_cloud()
     recorder = RecordingTransport(cloud, path)
-    assert recorder.mode is RecordMode.ONCE and recorder.requires_credentials
+    assert recorder.mode is RecordMode.ONCE and recorder.recording
     responses = run(recorder, get("/v1/P1/training-jobs"), get("/v1/P1/training-jobs/1"))
     assert [r.status for r in responses] == [200, 200]
     assert cloud.forwarded() == ["GET /v1/P1/training-jobs", "GET /v1/P1/training-jobs/1"]
@@ -124,14 +130,14 @@ def test_once_without_file_forwards_everything_and_writes_on_close(tmp_path: Pat
     assert cloud.closed == 1
 
 
-def test_once_with_file_replays_only_and_needs_no_credentials(tmp_path: Path) -> None:
+def test_once_with_file_replays_only(tmp_path: Path) -> None:
     path = tmp_path / "jobs.json"
     with RecordingTransport(jobs_cloud(), path) as first:
         run(first, get("/v1/P1/training-jobs/1"))
     before = path.read_bytes()
     cloud = jobs_cloud()
     with RecordingTransport(cloud, path, "once") as replay:
-        assert not replay.requires_credentials and not replay.recording
+        assert not replay.recording
         assert json.loads(replay.send(get("/v1/P1/training-jobs/1")).body)["job_id"] == 1
         with pytest.raises(UnmatchedRequestError, match="new_episodes"):
             replay.send(get("/v1/P1/training-jobs/2"))
@@ -142,13 +148,13 @@ def test_once_with_file_replays_only_and_needs_no_credentials(tmp_path: Path) ->
 
 def test_none_replays_only_and_requires_the_file(tmp_path: Path) -> None:
     path = tmp_path / "jobs.json"
-    with pytest.raises(FixtureError, match="does not exist and record mode 'none' only replays"):
+    with pytest.raises(FixtureError, match="does not exist; record it with"):
         RecordingTransport(jobs_cloud(), path, "none")
     with RecordingTransport(jobs_cloud(), path, "once") as first:
         run(first, get("/v1/P1/training-jobs/1"))
     cloud = jobs_cloud()
     with RecordingTransport(cloud, path, RecordMode.NONE) as replay:
-        assert not replay.requires_credentials
+        assert not replay.recording
         assert replay.send(get("/v1/P1/training-jobs/1")).status == 200
         with pytest.raises(UnmatchedRequestError):
             replay.send(get("/v1/P1/training-jobs/1"))  # used up: no repeats by default
@@ -161,7 +167,7 @@ def test_new_episodes_replays_matches_and_appends_the_rest(tmp_path: Path) -> No
         run(first, get("/v1/P1/training-jobs/1"), get("/v1/P1/training-jobs"))
     cloud = jobs_cloud()
     with RecordingTransport(cloud, path, "New-Episodes") as recorder:
-        assert recorder.requires_credentials and recorder.recording
+        assert recorder.recording
         run(
             recorder,
             get("/v1/P1/training-jobs/1"),  # recorded: replayed
@@ -221,7 +227,7 @@ def test_all_ignores_the_old_file_and_rerecords(tmp_path: Path) -> None:
         run(first, get("/v1/P1/training-jobs/1"), get("/v1/P1/training-jobs"))
     cloud = jobs_cloud()
     with RecordingTransport(cloud, path, "all") as recorder:
-        assert recorder.requires_credentials
+        assert recorder.recording
         run(recorder, get("/v1/P1/training-jobs/1"), get("/v1/P1/training-jobs/2"))
     assert cloud.forwarded() == ["GET /v1/P1/training-jobs/1", "GET /v1/P1/training-jobs/2"]
     assert recorded_paths(path) == ["GET /v1/P1/training-jobs/1", "GET /v1/P1/training-jobs/2"]
@@ -337,7 +343,7 @@ def session_redactor() -> Redactor:
 
 
 def signed(method: str, path: str, query: Sequence[Tuple[str, str]] = (), body: bytes = b"",
-           endpoint: str = MODELARTS) -> Request:
+           endpoint: str = MODELARTS, redactor: Optional[Redactor] = None) -> Request:
     return Request(method, url(path, query, endpoint), {
         "Authorization": f"SDK-HMAC-SHA256 Access={AK}, SignedHeaders=host;x-sdk-date, "
                          f"Signature=9f{'0' * 62}",
@@ -348,7 +354,7 @@ def signed(method: str, path: str, query: Sequence[Tuple[str, str]] = (), body: 
         "User-Agent": "modelarts-python/0.1.0",
         "Cookie": f"session={IAM_TOKEN}",
         **JSON,
-    }, body)
+    }, body, carried(redactor))
 
 
 def account_cloud() -> FakeCloud:
@@ -377,23 +383,25 @@ def test_no_secret_or_account_id_reaches_any_file(tmp_path: Path) -> None:
     path = tmp_path / "account.json"
     cloud = account_cloud()
     with RecordingTransport(cloud, path) as recorder:
-        recorder.attach_redactor(redactor)
         login = json.dumps({"auth": {
             "identity": {"methods": ["password"], "password": {"user": {
                 "name": "alice", "password": PASSWORD, "domain": {"name": "acme"}}}},
             "scope": {"project": {"id": PROJECT}},
         }}).encode()
-        recorder.send(signed("POST", "/v3/auth/tokens", (("nocatalog", "true"),), login, IAM))
+        recorder.send(signed("POST", "/v3/auth/tokens", (("nocatalog", "true"),), login, IAM,
+                             redactor))
         # The Session learns these only from the answer, after it went through the recorder.
         redactor.add_secret(IAM_TOKEN, "IAM token")
         redactor.add_identifier(USER, "{user_id}")
         redactor.add_identifier(DOMAIN, "{domain_id}")
-        recorder.send(signed("GET", "/v3/projects", (("name", "cn-north-4"),), endpoint=IAM))
+        recorder.send(signed("GET", "/v3/projects", (("name", "cn-north-4"),), endpoint=IAM,
+                             redactor=redactor))
         recorder.send(signed("GET", f"/v1/{PROJECT}/training-jobs/182626/versions",
-                             (("page", "1"), ("workspace_id", PROJECT))))
+                             (("page", "1"), ("workspace_id", PROJECT)), redactor=redactor))
         recorder.send(signed("POST", f"/v1/{PROJECT}/training-jobs", body=json.dumps(
             {"job_name": "j", "config": {"parameter": [{"label": "t", "value": IAM_TOKEN}],
-                                         "train_url": f"/bkt/{PROJECT}/", PROJECT: 1}}).encode()))
+                                         "train_url": f"/bkt/{PROJECT}/", PROJECT: 1}}).encode(),
+                             redactor=redactor))
     assert len(cloud.requests) == 4
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert [p.name for p in files] == ["account.json"]
@@ -414,16 +422,16 @@ def test_no_secret_or_account_id_reaches_any_file(tmp_path: Path) -> None:
 def test_the_scrubbed_recording_replays_under_another_account(tmp_path: Path) -> None:
     path = tmp_path / "account.json"
     with RecordingTransport(account_cloud(), path) as recorder:
-        recorder.attach_redactor(session_redactor())
         recorder.send(signed("GET", f"/v1/{PROJECT}/training-jobs/182626/versions",
-                             (("page", "1"), ("workspace_id", PROJECT))))
+                             (("page", "1"), ("workspace_id", PROJECT)),
+                             redactor=session_redactor()))
     other = Redactor()
     other.add_identifier("ffff0000ffff0000ffff0000ffff0000", PROJECT_ID_PLACEHOLDER)
     replay = FixtureTransport(path)
-    replay.attach_redactor(other)
     response = replay.send(Request("GET", url(
         "/v1/ffff0000ffff0000ffff0000ffff0000/training-jobs/182626/versions",
-        (("page", "1"), ("workspace_id", "ffff0000ffff0000ffff0000ffff0000")))))
+        (("page", "1"), ("workspace_id", "ffff0000ffff0000ffff0000ffff0000"))),
+        extensions=carried(other)))
     assert json.loads(response.body)["versions"][0]["train_url"] == "/bkt/{project_id}/o"
 
 
@@ -432,8 +440,7 @@ def test_binary_body_holding_a_secret_is_refused_and_nothing_written(tmp_path: P
     cloud = FakeCloud({("GET", "/download"): Response(
         200, {"Content-Type": "application/octet-stream"}, b"\x00\x01" + SK.encode() + b"\xff")})
     recorder = RecordingTransport(cloud, path)
-    recorder.attach_redactor(session_redactor())
-    recorder.send(signed("GET", "/download"))
+    recorder.send(signed("GET", "/download", redactor=session_redactor()))
     with pytest.raises(SecretInFixtureError) as info:
         recorder.close()
     message = str(info.value)
@@ -453,8 +460,7 @@ def test_refusal_keeps_the_previous_fixture_intact(tmp_path: Path) -> None:
     cloud = FakeCloud({("GET", "/download"): Response(
         200, {"Content-Type": "image/png"}, b"\x89PNG" + PROJECT.encode())})
     recorder = RecordingTransport(cloud, path, "all")
-    recorder.attach_redactor(session_redactor())
-    recorder.send(get("/download"))
+    recorder.send(get("/download", session_redactor()))
     with pytest.raises(SecretInFixtureError, match="still contains the project id"):
         recorder.close()
     assert sorted((p.name, p.read_bytes()) for p in tmp_path.iterdir()) == before
@@ -465,8 +471,7 @@ def test_a_secret_in_a_json_number_cannot_be_scrubbed_so_it_is_refused(tmp_path:
     redactor.add_secret("20260131", "password")
     cloud = FakeCloud({("GET", "/echo"): ok({"pin": 20260131})})
     recorder = RecordingTransport(cloud, tmp_path / "n.json")
-    recorder.attach_redactor(redactor)
-    recorder.send(get("/echo"))
+    recorder.send(get("/echo", redactor))
     with pytest.raises(SecretInFixtureError, match="interaction 0 still contains the password"):
         recorder.close()
     assert list(tmp_path.iterdir()) == []
@@ -477,9 +482,9 @@ def test_a_short_secret_inside_a_redaction_marker_is_no_false_alarm(tmp_path: Pa
     redactor.add_secret("edact", "password")  # occurs in "<redacted>"
     cloud = FakeCloud({("POST", "/v3/auth/tokens"): ok({"token": {}}, 201)})
     with RecordingTransport(cloud, tmp_path / "m.json") as recorder:
-        recorder.attach_redactor(redactor)
         recorder.send(Request("POST", url("/v3/auth/tokens", endpoint=IAM), JSON,
-                              b'{"auth": {"identity": {"password": {"user": {}}}}}'))
+                              b'{"auth": {"identity": {"password": {"user": {}}}}}',
+                              carried(redactor)))
     assert '"password": "<redacted>"' in (tmp_path / "m.json").read_text(encoding="utf-8")
 
 
@@ -488,8 +493,7 @@ def test_placeholder_shaped_values_are_never_treated_as_secrets(tmp_path: Path) 
     redactor.add_secret("<redacted>", "IAM token")  # what a replayed login hands out
     cloud = FakeCloud({("GET", "/echo"): ok({"note": "<redacted> and {project_id}"})})
     with RecordingTransport(cloud, tmp_path / "p.json") as recorder:
-        recorder.attach_redactor(redactor)
-        recorder.send(get("/echo"))
+        recorder.send(get("/echo", redactor))
     text = (tmp_path / "p.json").read_text(encoding="utf-8")
     assert '"note": "<redacted> and {project_id}"' in text
 
@@ -524,13 +528,13 @@ def test_redactors_of_several_sessions_all_count(tmp_path: Path) -> None:
     first.add_secret(SK, "secret key")
     cloud = FakeCloud({("GET", "/echo"): ok({"a": SK, "b": PASSWORD})})
     with RecordingTransport(cloud, path) as recorder:
-        recorder.attach_redactor(first)
-        recorder.attach_redactor(second)
-        recorder.attach_redactor(second)
-        recorder.send(get("/echo"))
+        recorder.send(get("/echo", first))
+        recorder.send(get("/echo", second))
+        recorder.send(get("/echo", second))
         second.add_secret(PASSWORD, "password")  # learnt after the request: still scrubbed
-    body = json.loads(path.read_text(encoding="utf-8"))["interactions"][0]["response"]["json"]
-    assert body == {"a": "<secret key>", "b": "<password>"}
+    interactions = json.loads(path.read_text(encoding="utf-8"))["interactions"]
+    bodies = [interaction["response"]["json"] for interaction in interactions]
+    assert bodies == [{"a": "<secret key>", "b": "<password>"}] * 3
 
 
 def test_a_replayed_login_token_is_not_taken_for_a_leak(tmp_path: Path) -> None:
@@ -538,15 +542,15 @@ def test_a_replayed_login_token_is_not_taken_for_a_leak(tmp_path: Path) -> None:
     # new episodes afterwards must neither refuse nor rewrite the markers.
     path = tmp_path / "login.json"
     with RecordingTransport(account_cloud(), path) as recorder:
-        recorder.attach_redactor(session_redactor())
-        recorder.send(signed("POST", "/v3/auth/tokens", body=b'{"auth": {}}', endpoint=IAM))
+        recorder.send(signed("POST", "/v3/auth/tokens", body=b'{"auth": {}}', endpoint=IAM,
+                             redactor=session_redactor()))
     redactor = session_redactor()
     with RecordingTransport(account_cloud(), path, "new_episodes") as recorder:
-        recorder.attach_redactor(redactor)
         token = recorder.send(signed("POST", "/v3/auth/tokens", body=b'{"auth": {}}',
-                                     endpoint=IAM)).headers["X-Subject-Token"]
+                                     endpoint=IAM, redactor=redactor)).headers["X-Subject-Token"]
         redactor.add_secret(token, "IAM token")
-        recorder.send(signed("GET", "/v3/projects", (("name", "cn-north-4"),), endpoint=IAM))
+        recorder.send(signed("GET", "/v3/projects", (("name", "cn-north-4"),), endpoint=IAM,
+                             redactor=redactor))
     text = path.read_text(encoding="utf-8")
     assert token == "<redacted>" and text.count('"x-subject-token": "<redacted>"') == 1
     assert len(recorded_paths(path)) == 2
