@@ -130,6 +130,13 @@ def _run(args: Any, console: Console) -> int:
         return status
 
 
+class _TerminalSafe(logging.Formatter):
+    """Log lines quote the server (request ids): shown on stderr, never obeyed by it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return safe_for_terminal(super().format(record), keep_newlines=True)
+
+
 @contextlib.contextmanager
 def _logging(stream: TextIO, *, debug: bool) -> Iterator[None]:
     """The SDK's log on ``stream`` for the command's duration: warnings, or everything
@@ -138,12 +145,12 @@ def _logging(stream: TextIO, *, debug: bool) -> Iterator[None]:
     handler = logging.StreamHandler(stream)
     if debug:
         handler.setFormatter(
-            logging.Formatter(
+            _TerminalSafe(
                 "%(asctime)s.%(msecs)03d %(name)s %(levelname)s %(message)s", "%H:%M:%S"
             )
         )
     else:
-        handler.setFormatter(logging.Formatter("modelarts: %(levelname)s: %(message)s"))
+        handler.setFormatter(_TerminalSafe("modelarts: %(levelname)s: %(message)s"))
     saved = package.level, package.propagate
     package.setLevel(logging.DEBUG if debug else logging.WARNING)
     package.propagate = False

@@ -210,3 +210,22 @@ def test_an_error_without_a_session_still_hides_secrets_by_shape() -> None:
     assert "ab" * 32 not in text and "hunter2" not in text and "MIIE-token" not in text
     body_out: Any = info.value.body
     assert body_out["password"] == "<redacted>" and "Signature=<redacted>" in body_out["error_msg"]
+
+
+def test_debug_log_lines_quote_server_headers_safely(
+    fake: FakeModelArts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def app(request: Request) -> Response:
+        body = b'{"is_success": true, "jobs": [], "job_total_count": 0}'
+        headers = {"Content-Type": "application/json", "X-Request-Id": "r" + ESCAPES[:12]}
+        return Response(200, headers, body)
+
+    monkeypatch.setenv("HUAWEICLOUD_SDK_AK", fake.access_key)
+    monkeypatch.setenv("HUAWEICLOUD_SDK_SK", fake.secret_key)
+    err = io.StringIO()
+    with LoopbackServer(app) as server:
+        argv = ["jobs", "list", "--debug", "--endpoint", server.url, "--project-id", "p1"]
+        status = main(argv, stdin=io.StringIO(), stdout=io.StringIO(), stderr=err)
+    assert status == 0
+    assert "request id r\\x1b]0;owned" in err.getvalue()
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", err.getvalue()), err.getvalue()
