@@ -1,125 +1,35 @@
-"""Wire data for the fake ModelArts: engines, flavors, record layouts and log text.
+"""Wire data for the fake ModelArts: record layouts, metrics and log text.
 
 Everything here is plain JSON-able data shaped after the examples in the API
 notes (``list_versions``/``version_detail`` from the Chinese docs, the use-case
 capture and a third-party client's capture). The fake builds its answers from
 these tables and never from the SDK's schemas: it is the independent
-counterpart the SDK is tested against.
+counterpart the SDK is tested against. The engines, flavors and algorithms
+on offer are in ``_offerings``.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, NamedTuple, Optional
+from typing import Any, Dict, List, Optional
+
+from ._offerings import Engine, Spec, engine_record
 
 __all__ = [
     "BUCKET",
     "DETAIL_EXTRAS",
-    "ENGINES",
     "LIST_KEYS",
-    "SPECS",
-    "Engine",
-    "Spec",
     "aom_positions",
-    "engine_record",
     "log_line",
     "log_total_lines",
     "model_metrics",
     "new_version_fields",
     "resource_id",
-    "spec_by_code",
-    "spec_record",
     "system_metrics",
 ]
 
 #: The OBS bucket seeded records point into.
 BUCKET = "modelarts-demo"
-
-
-class Engine(NamedTuple):
-    engine_id: int
-    engine_type: int
-    engine_name: str
-    engine_version: str
-    pod_version: str
-
-
-class Spec(NamedTuple):
-    spec_id: int
-    spec_code: str
-    core: str
-    cpu: str
-    gpu_num: int
-    gpu_type: str
-    max_num: int
-    pool_id: str
-    pool_name: str
-    flavor_code: str
-
-
-# engine_type codes from api.md §2.4; ids 1, 4 and 501 appear in Huawei's samples.
-ENGINES: Dict[int, Engine] = {
-    engine.engine_id: engine
-    for engine in (
-        Engine(1, 1, "TensorFlow", "TF-1.4.0-python2.7", "1.4.0-cp27"),
-        Engine(4, 1, "TensorFlow", "TF-1.8.0-python3.6", "1.8.0-cp36"),
-        Engine(501, 2, "MXNet", "MXNet-1.2.1-python2.7", "1.2.1-cp27"),
-        Engine(122, 10, "PyTorch", "PyTorch-1.0.0-python3.6", "1.0.0-cp36"),
-        Engine(131, 13, "Ascend-Powered-Engine", "TF-1.15-python3.7-aarch64", "1.15.0-cp37"),
-    )
-}
-
-# Spec ids 2, 5 and 27 and their codes come from Huawei's samples and captures.
-SPECS: Dict[int, Spec] = {
-    spec.spec_id: spec
-    for spec in (
-        Spec(
-            1, "modelarts.vm.gpu.p100", "8", "64", 1, "P100", 1,
-            "pool9928813f", "p100", "modelarts.vm.gpu.1p100.pub",
-        ),
-        Spec(
-            2, "modelarts.vm.cpu.2u", "2", "8", 0, "", 2,
-            "pool7d1e384a", "hec-train-pub-cpu", "modelarts.vm.cpu.2u",
-        ),
-        Spec(
-            5, "modelarts.vm.gpu.v100NV", "8", "64", 1, "nvidia-v100-pcie", 1,
-            "pool7e3577e3", "job-train-1v100", "modelarts.vm.gpu.1v100NV32.pub",
-        ),
-        Spec(
-            27, "modelarts.vm.cpu.8u", "8", "32", 0, "", 1,
-            "pool7d1e384a", "hec-train-pub-cpu", "modelarts.vm.cpu.8u",
-        ),
-    )
-}  # fmt: skip
-
-
-def spec_by_code(code: str) -> Optional[Spec]:
-    return next((spec for spec in SPECS.values() if spec.spec_code == code), None)
-
-
-def engine_record(engine: Engine) -> Dict[str, Any]:
-    return {
-        "engine_type": engine.engine_type,
-        "engine_name": engine.engine_name,
-        "engine_id": engine.engine_id,
-        "engine_version": engine.engine_version,
-    }
-
-
-def spec_record(spec: Spec) -> Dict[str, Any]:
-    return {
-        "spec_id": spec.spec_id,
-        "core": spec.core,
-        "cpu": spec.cpu,
-        "gpu_num": spec.gpu_num,
-        "gpu_type": spec.gpu_type,
-        "spec_code": spec.spec_code,
-        "unit_num": 1,
-        "max_num": spec.max_num,
-        "storage": "",
-        "interface_type": 1,
-        "no_resource": False,
-    }
 
 
 def resource_id(job_id: int) -> str:
@@ -129,7 +39,7 @@ def resource_id(job_id: int) -> str:
 
 # -- version records -------------------------------------------------------------
 
-#: The version fields of list-versions (api.md §2.3), in the documented order.
+#: The version fields of list-versions (modelarts_03_0049), in the documented order.
 LIST_KEYS = (
     "version_id", "version_name", "pre_version_id", "engine_type", "engine_name",
     "engine_id", "engine_version", "status", "app_url", "boot_file_url", "create_time",
@@ -142,7 +52,7 @@ LIST_KEYS = (
 )  # fmt: skip
 
 #: Fields only the details endpoint shows: ``spec_code`` (documented there alone)
-#: and the undocumented ones real answers carry (api.md §2.4).
+#: and the undocumented ones real answers carry (modelarts_03_0047).
 DETAIL_EXTRAS = (
     "spec_code", "max_num", "storage", "no_resource", "npu_info", "pod_version",
     "model_outputs", "error_result", "user_frame_image", "task_summary", "is_zombie",
@@ -224,11 +134,30 @@ _SERIES = {
 }
 
 
-def system_metrics(started: bool) -> Dict[str, Any]:
-    """Resource usage series, all zeros before the version ran (as in the captures)."""
-    metrics: Dict[str, Any] = {
-        name: list(series) if started else ["0", "0"] for name, series in _SERIES.items()
-    }
+#: One resource-usage sample per this many milliseconds of running (``interval``
+#: is in minutes on the wire; the fake compresses time so that series grow visibly).
+SAMPLE_MS = 10_000
+#: The longest series the fake reports.
+MAX_SAMPLES = 60
+
+
+def system_metrics(run_ms: Optional[int], finished: bool) -> Dict[str, Any]:
+    """Resource-usage series that grow while a version runs.
+
+    Before it ran every series is ``["0", "0"]`` (as in the captures); then
+    one sample per ``SAMPLE_MS`` of running time (at most ``MAX_SAMPLES``)
+    follows a leading ``"0"``, and a finished version's series end in ``"0"``.
+    """
+    if run_ms is None:
+        metrics: Dict[str, Any] = {name: ["0", "0"] for name in _SERIES}
+    else:
+        count = max(1, min(MAX_SAMPLES, run_ms // SAMPLE_MS))
+        metrics = {
+            name: ["0"]
+            + [series[1 + index % 4] for index in range(count)]
+            + (["0"] if finished else [])
+            for name, series in _SERIES.items()
+        }
     metrics["interval"] = 1
     return metrics
 
@@ -254,9 +183,23 @@ _MODEL_METRICS = {
 }
 
 
-def model_metrics(completed: bool) -> str:
-    """``model_metric_list`` as the JSON text both endpoints document."""
-    return json.dumps(_MODEL_METRICS, separators=(",", ":")) if completed else "{}"
+def model_metrics(run_ms: Optional[int], completed: bool) -> str:
+    """``model_metric_list`` as the JSON text both endpoints document.
+
+    ``"{}"`` before the version ran; while it runs, the figures climb towards
+    their final values (a fraction that grows with the running time); once
+    COMPLETED, the final values of the captured sample.
+    """
+    if run_ms is None:
+        return "{}"
+    fraction = 1.0 if completed else run_ms / (run_ms + 120_000)
+    metrics = json.loads(json.dumps(_MODEL_METRICS))
+    for values in [entry["metric_values"] for entry in metrics["metric"]] + [
+        metrics["total_metric"]["total_metric_values"]
+    ]:
+        for key in ("recall", "precision", "accuracy"):
+            values[key] = round(values[key] * fraction, 6)
+    return json.dumps(metrics, separators=(",", ":"))
 
 
 # -- logs ----------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any, List, Optional, Union
 
-from .jobs import JobSnapshot, JobStore, Moment, Timeline, VersionSnapshot
+from ._version_plans import VersionPlan
+from .jobs import COMPLETED, JobSnapshot, JobStore, Moment, Timeline, VersionSnapshot
 
 __all__ = ["FakeJobs"]
 
@@ -94,6 +95,29 @@ class FakeJobs:
     def version(self, job_id: Union[int, str], version_id: Union[int, str]) -> VersionSnapshot:
         """A snapshot of one version; ``KeyError`` if it does not exist."""
         return self._store.version(job_id, version_id)
+
+    def plan_version(
+        self,
+        outcome: Optional[int] = COMPLETED,
+        *,
+        run_seconds: float = 300.0,
+        queue_seconds: float = 14.0,
+        job_name: Optional[str] = None,
+        times: int = 1,
+    ) -> None:
+        """Decide how the next ``times`` versions created through the API end.
+
+        Each such version (of the job named ``job_name``, or of any job) goes
+        INIT (1) -> IMAGE_CREATING (2) -> SUBMIT_TRYING (4) -> WAITING (7) for
+        ``queue_seconds`` -> RUNNING (8) for ``run_seconds`` -> ``outcome``, on
+        ``clock``. ``outcome`` is a finished status: COMPLETED (10), FAILED
+        (11), KILLED (12), ...; IMAGE_FAILED (3) and SUBMIT_FAILED (5) end the
+        version at that step, before it runs; ``None`` runs until stopped.
+        Plans are used first come, first served; versions without one follow
+        ``new_version_timeline``.
+        """
+        plan = VersionPlan(outcome, run_seconds, queue_seconds, job_name)
+        self._store.plans.add(plan, times)
 
     @property
     def new_version_timeline(self) -> Timeline:

@@ -16,12 +16,11 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from ..clock import Clock
 from . import _catalog as catalog
+from . import _offerings as offerings
 from ._model import (
     ACTIVE_STATUSES,
     COMPLETED,
     INIT,
-    RUNNING,
-    WAITING,
     Job,
     Moment,
     Timeline,
@@ -31,6 +30,7 @@ from ._model import (
     to_ms,
     version_record,
 )
+from ._version_plans import DEFAULT_TIMELINE, PlanBook
 
 __all__ = [
     "FIRST_JOB_ID",
@@ -110,13 +110,10 @@ class SeededJobs:
         self._jobs: Dict[int, Job] = {}
         self._next_job_id = FIRST_JOB_ID
         self._next_version_id = FIRST_VERSION_ID
-        #: The timeline of versions created through the API (POST), in seconds.
-        self.new_version_timeline: Timeline = (
-            (0, INIT),
-            (5, WAITING),
-            (20, RUNNING),
-            (320, COMPLETED),
-        )
+        #: The timeline of versions created through the API (POST), in seconds,
+        #: unless a plan in ``plans`` says otherwise (``_version_plans``).
+        self.new_version_timeline: Timeline = DEFAULT_TIMELINE
+        self.plans = PlanBook()
 
     def now_ms(self) -> int:
         """The clock's now, in milliseconds since the epoch (the API's times)."""
@@ -239,7 +236,7 @@ class SeededJobs:
 
     def _fields(self, job: Job, number: int, overrides: Mapping[str, Any]) -> Dict[str, Any]:
         fields = catalog.new_version_fields(
-            job.name, number, job.job_id, catalog.ENGINES[4], catalog.SPECS[27]
+            job.name, number, job.job_id, offerings.ENGINES[4], offerings.SPECS[27]
         )
         fields.update(expand(overrides))
         return fields

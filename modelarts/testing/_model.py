@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _catalog as catalog
+from . import _offerings as offerings
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -147,10 +148,13 @@ def parse_timeline(timeline: Optional[Timeline], status: Optional[int]) -> List[
 
 
 def version_record(job: Job, version: Version, now: int, *, detail: bool = False) -> Dict[str, Any]:
-    """The wire record: list-versions shape (§2.3), or the flat details shape (§2.4)."""
+    """The wire record: list-versions shape (modelarts_03_0049), or the flat details
+    shape (modelarts_03_0047)."""
     status = version.status(now)
     start = version.start_ms(now)
-    metrics = catalog.system_metrics(start is not None)
+    run_ms = version.duration_ms(now) if start is not None else None
+    finished = status not in ACTIVE_STATUSES
+    metrics = catalog.system_metrics(run_ms, finished)
     computed = {
         "version_id": version.version_id,
         "version_name": version.name,
@@ -159,7 +163,7 @@ def version_record(job: Job, version: Version, now: int, *, detail: bool = False
         "create_time": version.create_ms,
         "duration": version.duration_ms(now),
         "start_time": start,
-        "model_metric_list": catalog.model_metrics(status == COMPLETED),
+        "model_metric_list": catalog.model_metrics(run_ms, status == COMPLETED),
         "system_metric_list": metrics if detail else _compact(metrics),
     }
     # Explicitly seeded values win over computed ones (a fixed duration, say).
@@ -181,24 +185,24 @@ def expand(overrides: Mapping[str, Any]) -> Dict[str, Any]:
     """``overrides`` plus the engine and flavor fields its ``engine_id``/``spec_id`` imply."""
     derived: Dict[str, Any] = {}
     if "engine_id" in overrides:
-        engine = catalog.ENGINES.get(overrides["engine_id"])
+        engine = offerings.ENGINES.get(overrides["engine_id"])
         if engine is None and "engine_name" not in overrides:
-            known = sorted(catalog.ENGINES)
+            known = sorted(offerings.ENGINES)
             raise ValueError(
                 f"unknown engine_id {overrides['engine_id']!r}: one of {known}, or pass engine_name"
             )
         if engine is not None:
-            derived.update(catalog.engine_record(engine), pod_version=engine.pod_version)
+            derived.update(offerings.engine_record(engine), pod_version=engine.pod_version)
     if "spec_id" in overrides:
-        spec = catalog.SPECS.get(overrides["spec_id"])
+        spec = offerings.SPECS.get(overrides["spec_id"])
         if spec is None and "core" not in overrides:
-            known = sorted(catalog.SPECS)
+            known = sorted(offerings.SPECS)
             raise ValueError(
                 f"unknown spec_id {overrides['spec_id']!r}: one of {known}, or pass core and cpu"
             )
         if spec is not None:
             derived.update(
-                {k: v for k, v in catalog.spec_record(spec).items() if k in _SPEC_FIELDS},
+                {k: v for k, v in offerings.spec_record(spec).items() if k in _SPEC_FIELDS},
                 gpu=spec.gpu_num > 0,
                 pool_id=spec.pool_id,
                 pool_name=spec.pool_name,

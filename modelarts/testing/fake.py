@@ -15,20 +15,28 @@ limit, security tokens) and IAM tokens issued by its own ``/v3/auth/tokens``::
 Services are routed by path: ``/v3/...`` is IAM, ``/v1/{project_id}/...``
 ModelArts. Every request is appended to ``calls``.
 
-ModelArts serves the v1 training-job API (api.md §1–§3) from an in-memory
-store (``modelarts.testing.jobs``): seed it with ``add_job``/``add_version``,
-assert on ``jobs``/``job()``/``version()``. Faults are injected with
+ModelArts serves the v1 training-job API (modelarts_03_0045..0074) from an
+in-memory store (``modelarts.testing.jobs``): seed it with ``add_job``/``add_version``,
+assert on ``jobs``/``job()``/``version()``; ``plan_version()`` decides how
+the next API-created versions end. Job configurations and visualization jobs
+(``_configs``, ``_visualizations``) are seeded with ``add_job_config`` and
+``add_visualization_job``. Faults are injected with
 ``inject()`` (``modelarts.testing.faults``). Those methods come from the
 mixins in ``_fake_jobs`` and ``_fake_faults``; IAM's routes are in
-``_iam_routes``, the training-job routes in ``_job_routes``.
+``_iam_routes``, the training-job routes in ``_job_routes``, the catalogues in
+``_catalog_routes``.
 
 **Error statuses.** Huawei does not document the HTTP status of v1 errors
-(api.md §12.2): it may be a 4xx/5xx or 200 with ``is_success: false``. By
-default (``error_status="http"``) the fake answers with the status of the
+(modelarts_03_0095 lists none of the v1 codes): it may be a 4xx/5xx or 200
+with ``is_success: false``. By default (``error_status="http"``) the fake
+answers with the status of the
 global error table: 400 ``ModelArts.0104`` for a bad parameter, 400
 ``ModelArts.0101`` for an unreadable body, 400 ``ModelArts.0103`` for a
-duplicate job name, 404 ``ModelArts.0015`` for an unknown job, version or log
-file, 409 ``ModelArts.2796`` for stopping a version that has finished. With
+duplicate job, configuration or visualization-job name, 404 ``ModelArts.0015``
+for an unknown job, version, log file, configuration or visualization job, 409
+``ModelArts.2796`` for stopping a version that has finished, 400
+``ModelArts.0105`` for stopping or restarting a visualization job in the wrong
+state. With
 ``error_status="200"`` the same bodies come with HTTP 200, so clients get
 tested against both. Gateway answers (authentication, unknown API) keep their
 4xx either way.
@@ -54,12 +62,17 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from ..clock import Clock, SystemClock
 from ..errors import ConnectionLostError
 from ..transport.base import Request, Response, Transport
+from ._catalog_routes import CatalogRoutes
+from ._configs import ConfigRoutes, ConfigStore
 from ._fake_faults import FakeFaults
 from ._fake_jobs import FakeJobs
+from ._fake_resources import FakeResources
 from ._fault_plan import Fault, FaultContext, FaultPlan
 from ._fault_plan import Injection as Injection
 from ._iam_routes import IamRoutes
-from ._job_routes import Answer, Incoming, JobRoutes
+from ._job_routes import JobRoutes
+from ._parsing import Answer, Incoming
+from ._visualizations import VisualizationRoutes, VisualizationStore
 from ._wire import (
     Call,
     FakeRequest,
@@ -105,7 +118,7 @@ DEFAULT_DOMAIN_ID = "d0d0fa4e1c2b4a5d9e8f7a6b5c4d3e2f"
 _JSON = "application/json;charset=UTF-8"
 
 
-class FakeModelArts(FakeJobs, FakeFaults, Transport):
+class FakeModelArts(FakeJobs, FakeResources, FakeFaults, Transport):
     """An in-memory ModelArts and IAM for one account, region and project.
 
     ``error_status`` is ``"http"`` (v1 errors carry a 4xx status) or ``"200"``
@@ -141,8 +154,16 @@ class FakeModelArts(FakeJobs, FakeFaults, Transport):
         self._iam = IamRoutes(self)
         for method, pattern, handler, authenticated in self._iam.table():
             self.route(method, pattern, authenticated=authenticated)(handler)
-        for method, pattern, job_handler in JobRoutes(self._store).table():
-            self.route(method, pattern)(self._v1(job_handler))
+        self._configs = ConfigStore(self._store.now_ms)
+        self._visualizations = VisualizationStore(self._store.now_ms, project_id)
+        for table in (
+            JobRoutes(self._store).table(),
+            CatalogRoutes().table(),
+            ConfigRoutes(self._configs).table(),
+            VisualizationRoutes(self._visualizations).table(),
+        ):
+            for method, pattern, v1_handler in table:
+                self.route(method, pattern)(self._v1(v1_handler))
 
     # -- accounts ----------------------------------------------------------------
 

@@ -11,7 +11,7 @@ read-only snapshots (``fake.jobs``, ``fake.job(job_id)``,
     fake.clock.advance(60)
     assert fake.version(job_id, version_id).status == 8     # RUNNING
 
-Statuses are the integer codes of api.md §3 (any ``int``, so
+Statuses are the integer codes of modelarts_03_0074 (any ``int``, so
 ``modelarts.training_job.JobStatus`` members work too).
 
 **Timelines.** A version's status is a function of time: a list of
@@ -77,6 +77,12 @@ __all__ = [
     "VersionSnapshot",
 ]
 
+
+#: The flavor fields a version drops when it moves to a dedicated pool.
+_FLAVOR_FIELDS = frozenset(
+    {"spec_id", "spec_code", "flavor_code", "core", "cpu", "gpu", "gpu_num", "gpu_type",
+     "max_num", "pool_type"}
+)  # fmt: skip
 
 #: Reported in list-jobs as ``quotas`` (the sample's value); not enforced.
 RUNNING_QUOTA = 5
@@ -188,7 +194,7 @@ class JobStore(SeededJobs):
             }
             if create_version:
                 version_id = self.add_version(
-                    job_id, timeline=self.new_version_timeline, created_at=now, **fields
+                    job_id, timeline=self._api_timeline(name), created_at=now, **fields
                 )
                 answer.update(version_id=version_id, version_name="V0001")
             return answer
@@ -207,10 +213,13 @@ class JobStore(SeededJobs):
                 )
             now = self.now_ms()
             kept = {k: v for k, v in pre.fields.items() if k not in PER_VERSION}
+            if "pool_id" in fields and "spec_id" not in fields:
+                # A dedicated pool replaces the parent's public flavor.
+                kept = {k: v for k, v in kept.items() if k not in _FLAVOR_FIELDS}
             inherited = {**kept, **expand(fields)}
             version_id = self.add_version(
                 job_id,
-                timeline=self.new_version_timeline,
+                timeline=self._api_timeline(job.name),
                 created_at=now,
                 pre_version_id=pre_version_id,
                 **inherited,
@@ -224,6 +233,11 @@ class JobStore(SeededJobs):
                 "version_id": version_id,
                 "version_name": job.versions[version_id].name,
             }
+
+    def _api_timeline(self, job_name: str) -> Timeline:
+        """A queued plan for this job (``FakeModelArts.plan_version``), else the default."""
+        plan = self.plans.take(job_name)
+        return plan.timeline() if plan is not None else self.new_version_timeline
 
     def stop(self, job_id: int, version_id: int) -> None:
         with self._lock:
