@@ -215,7 +215,7 @@ class JobStore(SeededJobs):
             kept = {k: v for k, v in pre.fields.items() if k not in PER_VERSION}
             if "pool_id" in fields and "spec_id" not in fields:
                 # A dedicated pool replaces the parent's public flavor.
-                kept = {k: v for k, v in kept.items() if k not in _FLAVOR_FIELDS}
+                kept.update(dict.fromkeys(_FLAVOR_FIELDS))
             inherited = {**kept, **expand(fields)}
             version_id = self.add_version(
                 job_id,

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 
-from modelarts.errors import APIError
 from modelarts.session import Session
 from modelarts.testing import FakeClock, FakeModelArts
 
@@ -34,10 +33,3 @@ def cloud_session(
         kwargs = cloud.session_kwargs(endpoint=server.url)
         with Session(clock=cloud_clock, retry=0, **kwargs) as session:
             yield session
-
-
-def api_error(call: Any) -> APIError:
-    """The ``APIError`` that ``call()`` raises."""
-    with pytest.raises(APIError) as info:
-        call()
-    return info.value
