@@ -185,7 +185,7 @@ class ConnectionLostError(TransportError):
 
 
 class APIError(ModelArtsError):
-    """The service answered with an error (HTTP status >= 400 or ``is_success: false``).
+    """The service answered with an error: HTTP status >= 300, or ``is_success`` not ``true``.
 
     Attributes: ``status_code``, ``error_code`` (``ModelArts.0105``, ``APIGW.0301``
     or the status as text when the body had none), ``error_msg``, ``request_id``

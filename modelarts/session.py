@@ -323,7 +323,7 @@ class Session:
         """Call ModelArts and return the decoded JSON body (or what ``load`` makes of it).
 
         ``path`` may contain ``{project_id}``, filled in here. Raises
-        ``APIError`` for a status >= 400 or ``"is_success": false``, and
+        ``APIError`` for a status >= 300 or an ``is_success`` other than ``true``, and
         ``ResponseFormatError`` when a success body is not JSON. ``load`` is
         called as ``load(body, operation=, status_code=, request_id=)`` so that
         a schema can blame the right request when the body is not as expected.

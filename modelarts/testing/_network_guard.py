@@ -4,7 +4,9 @@ Two layers, one rule (``NetworkGuard.check_address`` and ``check_name``):
 
 * **Wrappers** on ``socket.socket.connect``/``connect_ex``/``sendto``/``sendmsg``
   and ``socket.getaddrinfo`` refuse before the real call, so a host *name*
-  never reaches the resolver and a patch a test made itself is never reached.
+  never reaches the resolver and a patch a test made itself is never reached;
+  one on ``_posixsubprocess.fork_exec`` catches the programs ``multiprocessing``
+  starts (its ``spawn`` and ``forkserver`` methods raise no audit event).
 * **An audit hook** (``sys.addaudithook``) sees what bypasses the wrappers:
   ``_socket.socket`` used directly, ``gethostbyname``/``gethostbyname_ex``/
   ``gethostbyaddr``/``getnameinfo``, and the start of a program
@@ -46,6 +48,11 @@ import threading
 from typing import Any, Callable, Dict, List, NoReturn, Optional, Tuple
 
 import pytest
+
+try:
+    import _posixsubprocess
+except ImportError:  # Windows
+    _posixsubprocess = None  # type: ignore[assignment]
 
 __all__ = ["NetworkGuard"]
 
@@ -106,7 +113,10 @@ def _describe(address: Any) -> str:
 
 def _command(args: Tuple[Any, ...], event: str) -> str:
     """A short, readable form of the program an audit event starts."""
-    argv: Any = args[0] if event == "os.system" else args[1] if len(args) > 1 else args
+    if event in ("os.system", "fork_exec") or len(args) < 2:
+        argv: Any = args[0] if args else ""
+    else:
+        argv = args[1]
     if isinstance(argv, (list, tuple)):
         text = shlex.join(os.fsdecode(a) if isinstance(a, bytes) else str(a) for a in argv)
     else:
@@ -202,6 +212,16 @@ class NetworkGuard:
         self._patch(socket.socket, "sendto", guarded_sendto)
         self._patch(socket.socket, "sendmsg", guarded_sendmsg)
         self._patch(socket, "getaddrinfo", guarded_getaddrinfo)
+        if _posixsubprocess is not None:
+            fork_exec = _posixsubprocess.fork_exec
+
+            def guarded_fork_exec(*args: Any) -> Any:
+                __tracebackhide__ = True
+                if not guard.allow_subprocesses:
+                    guard.refuse_subprocess(_command(args, "fork_exec"))
+                return fork_exec(*args)
+
+            self._patch(_posixsubprocess, "fork_exec", guarded_fork_exec)
         _add_audit_hook()
         _active.append(self)
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import _socket
 import ipaddress
+import multiprocessing
 import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -152,6 +154,11 @@ def test_subprocesses_are_refused_unless_allowed(guard: NetworkGuard) -> None:
     refused(guard, lambda: os.system(true), f"a subprocess ({true})")
     refused(guard, lambda: os.posix_spawn(true, [true], {}), f"a subprocess ({true})")
     assert "allow_subprocesses = True" in guard.message(guard.blocked[-1])
+    # multiprocessing's spawn method starts its interpreter with no audit event.
+    process = multiprocessing.get_context("spawn").Process(target=os.getpid)
+    with pytest.raises(pytest.fail.Exception, match="modelarts: blocked a subprocess"):
+        process.start()
+    assert guard.blocked[-1].startswith(f"a subprocess ({shlex.quote(sys.executable)} ")
 
     guard.allow_subprocesses = True
     _armed.clear()  # the tripwire would refuse the program the test now allows
