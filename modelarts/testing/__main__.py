@@ -13,7 +13,11 @@ notes for humans go to standard error. It serves until SIGINT or SIGTERM and
 then exits 0. Job 182626 (the README's) always exists, with ``--versions``
 versions; ``--jobs`` counts it. Versions created through the API run for five
 minutes of real time and complete; one seeded job is still running when the
-server starts.
+server starts. Three job configurations (``mnist-tf-config``,
+``pytorch-gpu-config``, ``resnet-ascend-config``) and two visualization jobs
+(``mnist-tensorboard`` serving, ``resnet-tensorboard`` stopped) are seeded
+too, so ``Estimator.get_job_configs_list`` and ``VisualizationJob`` calls have
+something to show.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from typing import Any, List, Optional, Sequence
 from .fake import FakeModelArts
 from .jobs import COMPLETED, FAILED, KILLED, RUNNING, WAITING
 
-__all__ = ["main", "seed"]
+__all__ = ["main", "seed", "seed_resources"]
 
 README_JOB_ID = 182626
 _NAMES = ("mnist-tensorflow", "resnet50-imagenet", "bert-finetune", "yolo-detect", "lstm-sentiment")
@@ -58,7 +62,31 @@ def seed(fake: FakeModelArts, jobs: int, versions: int, rng: random.Random) -> L
             continue
         status = rng.choice((COMPLETED, COMPLETED, COMPLETED, FAILED, KILLED, RUNNING))
         ids.append(fake.add_job(name, versions=count, status=status, desc=f"job {index}", **fields))
+    seed_resources(fake)
     return ids
+
+
+def seed_resources(fake: FakeModelArts) -> None:
+    """Job configurations and visualization jobs to list, show and change."""
+    fake.add_job_config("mnist-tf-config", desc="TF 1.8 MNIST on 8 vCPUs", engine_id=4)
+    fake.add_job_config(
+        "pytorch-gpu-config",
+        desc="PyTorch 1.4 on one V100",
+        engine_id=124,
+        spec_id=5,
+        parameter=[{"label": "epochs", "value": "10"}, {"label": "lr", "value": "0.001"}],
+    )
+    fake.add_job_config(
+        "resnet-ascend-config", desc="Built-in ResNet-50 on Ascend 910", model_id=8, spec_id=40
+    )
+    output = "/modelarts-demo/mnist-tensorflow/output/"
+    fake.add_visualization_job("mnist-tensorboard", train_url=output, timeline=[(0, RUNNING)])
+    fake.add_visualization_job(
+        "resnet-tensorboard",
+        train_url="/modelarts-demo/resnet50-imagenet/output/",
+        desc="stopped: restart it to look again",
+        timeline=[(0, KILLED)],
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -98,7 +126,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         sys.stdout.flush()
         print(
             f"fake ModelArts on {server.url}: {options.jobs} jobs (job {README_JOB_ID} has "
-            f"{options.versions} versions); Ctrl-C to stop",
+            f"{options.versions} versions), {len(fake.job_configs)} job configurations, "
+            "2 visualization jobs; Ctrl-C to stop",
             file=sys.stderr,
             flush=True,
         )

@@ -80,8 +80,11 @@ def test_serves_a_session_from_its_exports_until_signalled(
         with Session() as session:
             body = session.request("GET", "/v1/{project_id}/training-jobs/182626/versions")
             listed = session.request("GET", "/v1/{project_id}/training-jobs")
+            configs = session.request("GET", "/v1/{project_id}/training-job-configs")
+            boards = session.request("GET", "/v1/{project_id}/visualization-jobs")
         assert body["job_id"] == 182626 and body["version_count"] == 4
         assert listed["job_total_count"] == 3
+        assert configs["config_total_count"] == 3 and boards["job_total_count"] == 2
         process.send_signal(stop_signal)
         started = time.monotonic()
         assert process.wait(timeout=5) == 0
@@ -115,6 +118,11 @@ def test_seed_creates_the_readme_job_and_one_to_poll() -> None:
     assert fake.job(ids[1]).status == 8  # RUNNING
     clock.advance(600)
     assert fake.job(ids[1]).status == 10  # COMPLETED
+    assert fake.job_configs == ["mnist-tf-config", "pytorch-gpu-config", "resnet-ascend-config"]
+    assert fake.job_config("resnet-ascend-config")["spec_code"] == "modelarts.kat1.xlarge"
+    boards = {fake.visualization_job(job_id)["job_name"]: job_id for job_id in (8992, 8993)}
+    assert fake.visualization_job(boards["mnist-tensorboard"])["status"] == 8  # serving
+    assert fake.visualization_job(boards["resnet-tensorboard"])["status"] == 12  # stopped
 
 
 @pytest.mark.parametrize("argv", [["--jobs", "0"], ["--versions", "0"], ["--port", "x"]])
