@@ -75,7 +75,7 @@ class VersionSnapshot:
     create_time: int
     start_time: Optional[int]
     duration: int
-    #: The list-versions record (api.md §2.3) at that moment.
+    #: The list-versions record (modelarts_03_0049) at that moment.
     record: Mapping[str, Any]
 
 

@@ -16,30 +16,28 @@ Services are routed by path: ``/v3/...`` is IAM, ``/v1/{project_id}/...``
 ModelArts. Every request is appended to ``calls``.
 
 ModelArts serves the v1 training-job API (modelarts_03_0045..0074) from an
-in-memory store (``modelarts.testing.jobs``): seed it with ``add_job``/``add_version``,
-assert on ``jobs``/``job()``/``version()``; ``plan_version()`` decides how
-the next API-created versions end. Job configurations and visualization jobs
-(``_configs``, ``_visualizations``) are seeded with ``add_job_config`` and
-``add_visualization_job``. Faults are injected with
-``inject()`` (``modelarts.testing.faults``). Those methods come from the
-mixins in ``_fake_jobs`` and ``_fake_faults``; IAM's routes are in
-``_iam_routes``, the training-job routes in ``_job_routes``, the catalogues in
-``_catalog_routes``.
+in-memory store (``modelarts.testing.jobs``): seed it with ``add_job`` and
+``add_version``, assert on ``jobs``/``job()``/``version()``; ``plan_version()``
+decides how the next API-created versions end. Job configurations and
+visualization jobs are seeded with ``add_job_config`` and
+``add_visualization_job``. Faults are injected with ``inject()``
+(``modelarts.testing.faults``). Those methods come from the mixins in
+``_fake_jobs``, ``_fake_resources`` and ``_fake_faults``; the routes are in
+``_iam_routes``, ``_job_routes``, ``_catalog_routes``, ``_configs`` and
+``_visualizations``.
 
 **Error statuses.** Huawei does not document the HTTP status of v1 errors
 (modelarts_03_0095 lists none of the v1 codes): it may be a 4xx/5xx or 200
 with ``is_success: false``. By default (``error_status="http"``) the fake
-answers with the status of the
-global error table: 400 ``ModelArts.0104`` for a bad parameter, 400
-``ModelArts.0101`` for an unreadable body, 400 ``ModelArts.0103`` for a
-duplicate job, configuration or visualization-job name, 404 ``ModelArts.0015``
-for an unknown job, version, log file, configuration or visualization job, 409
-``ModelArts.2796`` for stopping a version that has finished, 400
-``ModelArts.0105`` for stopping or restarting a visualization job in the wrong
-state. With
-``error_status="200"`` the same bodies come with HTTP 200, so clients get
-tested against both. Gateway answers (authentication, unknown API) keep their
-4xx either way.
+answers with the status of the global error table: 400 ``ModelArts.0104``
+for a bad parameter, 400 ``ModelArts.0101`` for an unreadable body, 400
+``ModelArts.0103`` for a taken job, configuration or visualization-job name,
+404 ``ModelArts.0015`` for an unknown job, version, log file, configuration
+or visualization job, 409 ``ModelArts.2796`` for stopping a finished
+version, 400 ``ModelArts.0105`` for stopping or restarting a visualization
+job in the wrong state. With ``error_status="200"`` the same bodies come with
+HTTP 200, so clients get tested against both. Gateway answers
+(authentication, unknown API) keep their 4xx either way.
 
 **Listing versions** answers newest first (the most recently created first, as
 the console shows them). ``page`` 0 (the default) returns every version;

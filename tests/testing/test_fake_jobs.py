@@ -1,4 +1,4 @@
-"""The fake's v1 training-job API, driven through a real Session (api.md §1-§3)."""
+"""The fake's v1 training-job API, driven through a real Session (modelarts_03_0045..0074)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from modelarts.testing import FakeClock, FakeModelArts
 JOBS = "/v1/{project_id}/training-jobs"
 INIT, WAITING, RUNNING, COMPLETED, FAILED, KILLED = 1, 7, 8, 10, 11, 12
 
-# api.md §2.3 table (plus `gpu`, in the current docs).
+# modelarts_03_0049 table (plus `gpu`, in the current docs).
 VERSION_FIELDS = {
     "version_id", "version_name", "pre_version_id", "engine_type", "engine_name", "engine_id",
     "engine_version", "status", "app_url", "boot_file_url", "create_time", "parameter",
@@ -26,7 +26,7 @@ VERSION_FIELDS = {
     "resource_id", "dataset_name", "dataset_version_name", "start_time", "volumes", "pool_name",
     "pool_id", "nas_mount_path", "nas_share_addr", "nas_type",
 }  # fmt: skip
-# api.md §2.4: the flat details add the job fields and spec_code.
+# modelarts_03_0047: the flat details add the job fields and spec_code.
 DETAIL_FIELDS = VERSION_FIELDS | {"is_success", "job_id", "job_name", "job_desc", "spec_code"}
 LIST_JOB_ITEM_FIELDS = {
     "job_id", "job_name", "version_id", "status", "create_time", "duration", "job_desc",
@@ -59,7 +59,7 @@ def versions_of(session: Session, job_id: int, **query: Any) -> Any:
 
 
 def create_body(name: str = "jobtest_TF", **config: Any) -> Dict[str, Any]:
-    """The use case's create body (api.md §2.2, examples/usecase.create_job.request.json)."""
+    """The create body of the TensorFlow use case in Huawei's docs (modelarts_03_0045)."""
     base: Dict[str, Any] = {
         "worker_server_num": 1,
         "parameter": [],
@@ -109,7 +109,7 @@ def test_list_versions_has_every_documented_field_with_wire_types(
         for name in ("version_id", "engine_id", "create_time", "duration", "start_time"):
             assert type(version[name]) is int, name
         assert isinstance(version["core"], str) and isinstance(version["cpu"], str)
-        # JSON text in this endpoint (api.md §2.3), unlike the details.
+        # JSON text in this endpoint (modelarts_03_0049), unlike the details.
         assert isinstance(json.loads(version["system_metric_list"]), dict)
         assert isinstance(json.loads(version["model_metric_list"]), dict)
         assert "spec_code" not in version
@@ -126,7 +126,7 @@ def test_version_details_are_flat_job_plus_version_fields(
     body = get(session, f"{JOBS}/{job_id}/versions/{version_id}")
     assert set(body) >= DETAIL_FIELDS
     assert (body["job_id"], body["job_name"], body["job_desc"]) == (job_id, "mnist", "digits")
-    assert body["system_metric_list"]["interval"] == 1  # an object here (api.md §2.4)
+    assert body["system_metric_list"]["interval"] == 1  # an object here (modelarts_03_0047)
     assert body["spec_code"] == "modelarts.vm.gpu.v100NV" and body["gpu_num"] == 1
     assert body["engine_version"] == "TF-1.4.0-python2.7" and body["engine_type"] == 1
     # Undocumented extras from real captures.
@@ -294,6 +294,7 @@ def test_create_job_answers_like_the_use_case_and_the_version_progresses(
         clock.advance(10)
         seen.append(get(session, detail_path)["status"])
     assert seen[0] == INIT and seen[-1] == COMPLETED
+    # Polled every 10 s: the image (2) and submit (4) steps, 2 s each, fall between polls.
     assert [s for i, s in enumerate(seen) if i == 0 or s != seen[i - 1]] == [
         INIT,
         WAITING,
@@ -347,7 +348,7 @@ def test_create_job_validates_the_config(session: Session, config: Dict[str, Any
 
 
 DOC_CONFIGS = {
-    # The three create bodies of api.md §2.2 (examples/create_job.hwcn.request.*.json).
+    # The three sample create bodies of modelarts_03_0045.
     "obs_dataset": {
         "worker_server_num": 1,
         "app_url": "/usr/app/",
