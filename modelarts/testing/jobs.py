@@ -22,7 +22,10 @@ the timeline leaves RUNNING. ``start_time`` is when it first ran. A version
 seeded directly in a finished state (``status=10``) gets a plausible fixed
 duration instead. Stopping a version cuts its timeline at the current moment
 and appends KILLED (12), immediately (the real service passes through
-KILLING (9); the fake does not make clients wait for it).
+KILLING (9); the fake does not make clients wait for it). Versions created
+through the API follow ``fake.new_version_timeline`` (INIT, IMAGE_CREATING,
+SUBMIT_TRYING, WAITING, RUNNING at 20 s, COMPLETED at 320 s) unless
+``fake.plan_version(...)`` queued another ending (``_version_plans``).
 
 **Ids** are integers allocated increasingly and never reused: job ids start
 at 182626 and version ids at 278813 (the ids in Huawei's SDK samples, so the
