@@ -7,21 +7,25 @@ never needs credentials), and a destructive one makes sure it may proceed
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Optional, Set, Tuple
 
+from . import training_api as api
 from ._cli_console import Context, UsageError
 from ._cli_format import (
     JOB_COLUMNS,
     dump_json,
     job_row,
-    number,
     render_pairs,
     render_table,
     version_pairs,
 )
 from .display import render_versions_table
 from .estimator import Estimator
-from .training_job import TrainingJob, normalize_id
+from .training_api import normalize_id
+from .training_job import TrainingJob
+
+if TYPE_CHECKING:
+    from .schemas import JobSummary
 
 __all__ = ["COMMANDS", "Aborted"]
 
@@ -58,38 +62,32 @@ class _JobPages:
         self.per_page = per_page
         self.total: Optional[int] = None
 
-    def fetch(self, page: int) -> List[Dict[str, Any]]:
+    def fetch(self, page: int) -> "Tuple[JobSummary, ...]":
         args = self.args
-        body = Estimator.get_job_list(
+        answer = api.list_jobs(
             self.ctx.session(),
             status=args.status,
             per_page=self.per_page,
             page=page,
-            sortBy=args.sort_by,
+            sort_by=args.sort_by,
             order=args.order,
             search_content=args.search,
         )
-        self.total = number(body.get("job_total_count"))
-        jobs = body.get("jobs") or []
-        return [job for job in jobs if isinstance(job, dict)]
+        self.total = answer.job_total_count
+        return answer.jobs
 
-    def every_page(self) -> Iterator[Dict[str, Any]]:
+    def every_page(self) -> "Iterator[JobSummary]":
         # Stops at the announced total, a short or empty page, or a page holding only
         # jobs already seen (a server that ignores ``page`` must not loop forever).
-        seen: Set[str] = set()
+        seen: Set[Optional[str]] = set()
         for page in range(1, _LAST_PAGE + 1):
             jobs = self.fetch(page)
-            fresh = [job for job in jobs if _job_key(job) not in seen]
-            seen.update(_job_key(job) for job in fresh)
+            fresh = [job for job in jobs if job.job_id not in seen]
+            seen.update(job.job_id for job in fresh)
             yield from fresh
             done = self.total is not None and len(seen) >= self.total
             if done or not fresh or len(jobs) < self.per_page:
                 return
-
-
-def _job_key(job: Dict[str, Any]) -> str:
-    value = job.get("job_id")
-    return str(value) if value is not None else dump_json(job)
 
 
 def list_jobs(ctx: Context, args: Any) -> int:
@@ -97,14 +95,14 @@ def list_jobs(ctx: Context, args: Any) -> int:
         raise UsageError("--all walks every page; leave out --page")
     per_page = args.per_page if args.per_page is not None else (1000 if args.all else 50)
     pages = _JobPages(ctx, args, per_page)
-    records: Iterator[Dict[str, Any]]
+    records: "Iterator[JobSummary]"
     if args.all:
         progress = ctx.progress("jobs", streaming=args.output == "jsonl")
         records = progress.count(pages.every_page(), lambda: pages.total)
     else:
         records = iter(pages.fetch(args.page or 1))
     if args.output != "table":
-        _write_records(ctx, records, args.output)
+        _write_records(ctx, (job.raw for job in records), args.output)
         return 0
     rows = [job_row(job) for job in records]
     ctx.finish_progress()
@@ -139,23 +137,19 @@ def list_versions(ctx: Context, args: Any) -> int:
 def show_version(ctx: Context, args: Any) -> int:
     job_id = normalize_id(args.job_id, "JOB_ID")
     version_id = normalize_id(args.version_id, "VERSION_ID")
-    session = ctx.session()
-    body = TrainingJob(session, job_id, version_id).get_job_info()
+    version = api.get_version(ctx.session(), job_id, version_id)
     if args.output == "json":
-        ctx.console.out(dump_json(body, indent=2, ascii_only=ctx.console.ascii_only) + "\n")
+        text = dump_json(version.raw, indent=2, ascii_only=ctx.console.ascii_only)
+        ctx.console.out(text + "\n")
     else:
-        job = TrainingJob.from_version_detail(session, body)
-        ctx.console.out(render_pairs(version_pairs(job)) + "\n")
+        ctx.console.out(render_pairs(version_pairs(version)) + "\n")
     return 0
 
 
 def show_logs(ctx: Context, args: Any) -> int:
     job_id = normalize_id(args.job_id, "JOB_ID")
     version_id = normalize_id(args.version_id, "VERSION_ID")
-    version = TrainingJob(ctx.session(), job_id, version_id)
-    body = version.get_job_log(args.file, lines=args.lines)
-    content = body.get("content")
-    text = content if isinstance(content, str) else ""
+    text = api.get_log(ctx.session(), job_id, version_id, args.file, lines=args.lines).content
     if text:
         ctx.console.out(text if text.endswith("\n") else text + "\n")
     return 0

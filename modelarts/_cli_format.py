@@ -1,6 +1,7 @@
 """What the ``modelarts`` command prints: aligned tables, key/value listings and JSON.
 
-Pure functions of the data the SDK hands back; no I/O. Tables follow the is_show
+Pure functions of the typed records the SDK hands back (``modelarts.schemas``);
+no I/O. Tables follow the is_show
 table's conventions (``modelarts.display``): columns as wide as their widest
 cell, CJK characters two columns wide, ``-`` for a missing value, times in UTC.
 """
@@ -8,11 +9,12 @@ cell, CJK characters two columns wide, ``-`` for a missing value, times in UTC.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from .display import clip, format_duration, format_time, render_table, text_width
-from .training_job import JobStatus, TrainingJob
+
+if TYPE_CHECKING:
+    from .schemas import JobSummary, Version
 
 __all__ = [
     "JOB_COLUMNS",
@@ -74,69 +76,17 @@ def render_pairs(pairs: Iterable[Tuple[str, str]]) -> str:
     )
 
 
-# -- values as the server sends them ------------------------------------------------------
-
-
-def number(value: Any) -> Optional[int]:
-    """An integer sent as a number or as digits (v1 does both); ``None`` otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        text = value.strip()
-        if text.lstrip("-").isdigit() and len(text) <= 20:
-            return int(text)
-    return None
-
-
-def _time_ms(value: Any) -> str:
-    millis = number(value)
-    if millis is None:
-        return _MISSING
-    try:
-        return format_time(datetime.fromtimestamp(millis / 1000, tz=timezone.utc))
-    except (OverflowError, OSError, ValueError):
-        return str(millis)
-
-
-def _duration_ms(value: Any) -> str:
-    millis = number(value)
-    if millis is None:
-        return _MISSING
-    try:
-        return format_duration(timedelta(milliseconds=millis))
-    except OverflowError:
-        return str(millis)
-
-
-def status_name(value: Any) -> str:
-    code = number(value)
-    if code is None or code < 0:
-        return _MISSING if value is None else cell(str(value))
-    return JobStatus(code).name
-
-
-def job_row(job: Mapping[str, Any]) -> Tuple[str, ...]:
-    """One row of ``modelarts jobs list`` from a list-jobs record (api.md §2.1)."""
-    count = number(job.get("version_count"))
+def job_row(job: JobSummary) -> Tuple[str, ...]:
+    """One row of ``modelarts jobs list`` from a list-jobs record (modelarts_03_0046)."""
     return (
-        cell(str(job.get("job_id") or "")),
-        cell(_text(job.get("job_name"))),
-        status_name(job.get("status")),
-        _MISSING if count is None else str(count),
-        _time_ms(job.get("create_time")),
-        _duration_ms(job.get("duration")),
-        cell(_text(job.get("job_desc"))),
+        cell(job.job_id),
+        cell(job.job_name),
+        _MISSING if job.status is None else job.status.name,
+        _MISSING if job.version_count is None else str(job.version_count),
+        format_time(job.create_time),
+        format_duration(job.duration),
+        cell(job.job_desc),
     )
-
-
-def _text(value: Any) -> Optional[str]:
-    if value is None:
-        return None
-    return value if isinstance(value, str) else dump_json(value)
 
 
 def _scalar(value: Any) -> str:
@@ -172,7 +122,7 @@ _LEADING = (
 )
 
 
-def version_pairs(job: TrainingJob) -> List[Tuple[str, str]]:
+def version_pairs(job: Version) -> List[Tuple[str, str]]:
     """``modelarts jobs show``: every field of the record, the main ones first.
 
     Status, times and duration are shown decoded (``RUNNING (8)``, UTC times,

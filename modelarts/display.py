@@ -8,10 +8,10 @@
   VERSION  VERSION ID  STATUS   ENGINE               CREATED              DURATION  SPEC
   V0004    10          RUNNING  PyTorch PyTorch-1.8  2018-04-20 02:06:30  0:08:52   spec 2
 
-Pure functions of ``TrainingJob`` attributes, all of which a list-versions page
-already holds (never a request per row). Columns are as wide as their widest
-cell; a cell longer than ``MAX_CELL_WIDTH`` columns is cut with ``…``; a
-missing value shows as ``-``. Times are UTC.
+Pure functions of version attributes (``TrainingJob``, ``schemas.Version``), all
+of which a list-versions page already holds (never a request per row). Columns
+are as wide as their widest cell; a cell longer than ``MAX_CELL_WIDTH`` columns
+is cut with ``…``; a missing value shows as ``-``. Times are UTC.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Iterable, List, Optional, Sequence, TextIO
 
 if TYPE_CHECKING:
-    from .training_job import TrainingJob
+    from .schemas import Version
 
 __all__ = [
     "COLUMNS",
@@ -117,12 +117,12 @@ def render_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def _engine(job: TrainingJob) -> Optional[str]:
+def _engine(job: Version) -> Optional[str]:
     parts = [part for part in (job.engine_name, job.engine_version) if part]
     return " ".join(parts) or None
 
 
-def _spec(job: TrainingJob) -> Optional[str]:
+def _spec(job: Version) -> Optional[str]:
     if job.spec_code:
         return job.spec_code
     if job.flavor_code:
@@ -130,7 +130,7 @@ def _spec(job: TrainingJob) -> Optional[str]:
     return None if job.spec_id is None else f"spec {job.spec_id}"
 
 
-def _row(job: TrainingJob) -> Sequence[str]:
+def _row(job: Version) -> Sequence[str]:
     return (
         clip(job.version_name),
         job.version_id or _MISSING,  # digits
@@ -142,12 +142,12 @@ def _row(job: TrainingJob) -> Sequence[str]:
     )
 
 
-def render_versions_table(jobs: Iterable[TrainingJob]) -> str:
+def render_versions_table(jobs: Iterable[Version]) -> str:
     """The table as text, one line per version (header first), no trailing newline."""
     return render_table(COLUMNS, [_row(job) for job in jobs])
 
 
-def print_versions_table(jobs: Iterable[TrainingJob], file: Optional[TextIO] = None) -> None:
+def print_versions_table(jobs: Iterable[Version], file: Optional[TextIO] = None) -> None:
     """Write ``render_versions_table(jobs)`` and a newline to ``file`` (default stdout)."""
     out = sys.stdout if file is None else file
     out.write(render_versions_table(jobs) + "\n")

@@ -16,22 +16,20 @@ Arguments are checked before any request is sent (``InvalidArgumentError``, a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Union
+from typing import Any, Dict, Iterator, List, Optional, Union
 
-from . import _rest
+from . import training_api as api
 from ._idset import IdSet
-from .errors import InvalidArgumentError, ResponseFormatError
+from .errors import InvalidArgumentError
 from .schemas import VersionsPage
-from .training_job import TrainingJob, normalize_id
-
-if TYPE_CHECKING:
-    from .session import Session
+from .training_api import Caller, normalize_id
+from .training_job import TrainingJob
 
 __all__ = ["Estimator", "RUN_OPTIONS", "VersionIterator"]
 
 Id = Union[str, int]
 
-#: The old SDK's job-definition keywords (api.md §6.2). They are kept on the
+#: The old SDK's job-definition keywords (its Estimator constructor). They are kept on the
 #: estimator (``run_options``) for code that passes them; a misspelt one is an error.
 RUN_OPTIONS = frozenset(
     {
@@ -58,16 +56,15 @@ RUN_OPTIONS = frozenset(
 
 # A guard against a server that keeps answering: list-versions pages are
 # numbered like list-jobs pages, 1..65535.
-_MAX_PAGES = _rest.MAX_PAGE
+_MAX_PAGES = api.MAX_PAGE
 
 
-def _check_session(session: Any) -> "Session":
-    if session is None or not callable(getattr(session, "request", None)):
+def _check_session(session: Any) -> Caller:
+    if not isinstance(session, Caller):
         raise InvalidArgumentError(
             f"Estimator needs a modelarts Session as its first argument, got {session!r}"
         )
-    checked: "Session" = session
-    return checked
+    return session
 
 
 class VersionIterator(Iterator[TrainingJob]):
@@ -93,7 +90,7 @@ class Estimator:
 
     def __init__(
         self,
-        modelarts_session: "Session",
+        modelarts_session: Caller,
         job_id: Optional[Id] = None,
         version_id: Optional[Id] = None,
         **run_options: Any,
@@ -140,7 +137,7 @@ class Estimator:
             print_versions_table(jobs)
         return jobs
 
-    def iter_job_versions(self, page_size: int = _rest.MAX_PAGE_SIZE) -> "VersionIterator":
+    def iter_job_versions(self, page_size: int = api.MAX_PAGE_SIZE) -> "VersionIterator":
         """Yield the job's versions page by page, holding one page in memory at a time.
 
         Pages are requested as ``page=1, 2, ...`` with ``per_page=page_size``
@@ -157,7 +154,7 @@ class Estimator:
         the latest page (``None`` before the first page), for progress displays.
         """
         job_id = self._job("iter_job_versions")
-        per_page = _rest.check_page_size(page_size, "page_size")
+        per_page = api.check_page_size(page_size, "page_size")
         iterator = VersionIterator()
         iterator._pages = self._iterate(job_id, per_page, iterator)
         return iterator
@@ -172,7 +169,9 @@ class Estimator:
             return [job for job in jobs if seen.add(int(job.version_id))]
 
         for number in range(1, _MAX_PAGES + 1):
-            page = _rest.list_versions_page(self.session, job_id, page=number, per_page=per_page)
+            page = api.list_versions_page(
+                self.session, job_id, page=number, per_page=per_page, item_type=TrainingJob
+            )
             total = progress.version_count = page.version_count
             fresh = unseen(page)
             yield from fresh
@@ -188,26 +187,25 @@ class Estimator:
                 return  # a short, empty or repeated page is the end
             break
         # Pages ended before version_count versions arrived.
-        full = _rest.list_versions_page(self.session, job_id, page=None, per_page=per_page)
+        full = api.list_versions_page(
+            self.session, job_id, page=None, per_page=per_page, item_type=TrainingJob
+        )
         progress.version_count = full.version_count
         yield from unseen(full)
         if full.version_count is not None and len(seen) < full.version_count:
-            raise ResponseFormatError(
+            raise full.origin.error(
                 f"the server reports {full.version_count} versions but sent {len(seen)}",
-                operation=full.operation,
-                status_code=full.status_code,
-                request_id=full.request_id,
-                field="version_count",
+                ("version_count",),
             )
 
     def get_job_version_info(self) -> Dict[str, Any]:
         """The list-versions body (every version) as a ``dict``, like the old SDK."""
-        return _rest.list_versions(self.session, self._job("get_job_version_info"))
+        return api.list_versions(self.session, self._job("get_job_version_info")).as_dict()
 
     # -- one version (needs version_id) ----------------------------------------------------
 
     def get_job_info(self) -> Dict[str, Any]:
-        """Details of the estimator's version (api.md §2.4)."""
+        """Details of the estimator's version (modelarts_03_0047), as a ``dict``."""
         return self._version("get_job_info").get_job_info()
 
     def stop_job_version(self) -> Dict[str, Any]:
@@ -234,18 +232,17 @@ class Estimator:
     # -- the job ---------------------------------------------------------------------------
 
     def update_job_description(self, description: str) -> Dict[str, Any]:
-        return _rest.update_description(
-            self.session, self._job("update_job_description"), description
-        )
+        job_id = self._job("update_job_description")
+        return api.update_description(self.session, job_id, description).as_dict()
 
     def delete_job(self) -> Dict[str, Any]:
-        return _rest.delete_job(self.session, self._job("delete_job"))
+        return api.delete_job(self.session, self._job("delete_job")).as_dict()
 
     # -- static, as in the old SDK ------------------------------------------------------------
 
     @staticmethod
     def get_job_list(
-        modelarts_session: "Session",
+        modelarts_session: Caller,
         status: Optional[int] = None,
         per_page: int = 10,
         page: int = 1,
@@ -255,12 +252,12 @@ class Estimator:
         *,
         sort_by: Optional[str] = None,
     ) -> Dict[str, Any]:
-        """One page of the project's training jobs, as the server's body (api.md §2.1).
+        """One page of the project's training jobs, as the server's body (modelarts_03_0046).
 
         ``sort_by`` is accepted as an alias of ``sortBy`` (the old SDK used it
         under password authentication).
         """
-        return _rest.list_jobs(
+        return api.list_jobs(
             _check_session(modelarts_session),
             status=status,
             per_page=per_page,
@@ -268,9 +265,10 @@ class Estimator:
             sort_by=sort_by if sort_by is not None else sortBy,
             order=order,
             search_content=search_content,
-        )
+        ).as_dict()
 
     @staticmethod
-    def delete_job_by_id(modelarts_session: "Session", job_id: Id) -> Dict[str, Any]:
+    def delete_job_by_id(modelarts_session: Caller, job_id: Id) -> Dict[str, Any]:
         """Delete a job and all its versions."""
-        return _rest.delete_job(_check_session(modelarts_session), normalize_id(job_id, "job_id"))
+        client = _check_session(modelarts_session)
+        return api.delete_job(client, normalize_id(job_id, "job_id")).as_dict()

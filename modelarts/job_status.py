@@ -1,4 +1,4 @@
-"""``JobStatus``: the training-job status codes of api.md §3 as an ``IntEnum``.
+"""``JobStatus``: the training-job status codes (Huawei page modelarts_03_0074) as an ``IntEnum``.
 
 ::
 
@@ -17,7 +17,7 @@ __all__ = ["JobStatus"]
 
 
 class JobStatus(IntEnum):
-    """Training job status codes (api.md §3), named without the ``JOBSTAT_`` prefix.
+    """Training job status codes (modelarts_03_0074), named without the ``JOBSTAT_`` prefix.
 
     A code this SDK does not know (the real service has sent 22) is not an
     error: ``JobStatus(22)`` is a pseudo-member named ``CODE_22``, created once
@@ -80,7 +80,7 @@ class JobStatus(IntEnum):
         """Polling can stop: the status will not change by itself any more.
 
         ``KILLING`` (9) is *not* terminal, although a third-party helper treats
-        it so (api.md §3): the containers are still being torn down and the
+        it so: the containers are still being torn down and the
         version moves on to ``KILLED`` (12); stopping the poll early would let a
         following delete race the teardown. Unknown codes are not terminal
         either (the caller's timeout bounds the wait), except 22, which that

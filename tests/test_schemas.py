@@ -17,7 +17,7 @@ from modelarts.schemas import (
     DataSource,
     Parameter,
     ReadOnlyMapping,
-    VersionData,
+    Version,
     Volume,
     load_aom_log,
     load_envelope,
@@ -27,12 +27,13 @@ from modelarts.schemas import (
     load_token_expiry,
     load_version_detail,
     load_versions_page,
+    schema_of,
 )
 
 EXAMPLES = Path(__file__).parent / "data" / "examples"
 UTC = timezone.utc
 ENVELOPE_KEYS = {"is_success", "error_code", "error_message", "error_msg"}
-DOCUMENTED = set(VersionData.__dataclass_fields__) - {"extra"}
+DOCUMENTED = {declared.name for declared in Version.FIELDS}
 ORIGIN = {
     "operation": "GET /v1/p/training-jobs/10/versions",
     "status_code": 200,
@@ -44,17 +45,12 @@ def example(name: str) -> Any:
     return json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
 
 
-def assert_record_kept(record: Dict[str, Any], data: VersionData) -> None:
-    """Every field of ``record`` is either typed (and not lost to None) or in ``extra``."""
+def assert_record_kept(record: Dict[str, Any], data: Version) -> None:
+    """Every documented field of ``record`` is typed (not lost to None); ``raw`` keeps it all."""
     for key, value in record.items():
-        if key in ENVELOPE_KEYS:
-            continue
-        if key in DOCUMENTED:
-            if value is not None:
-                assert getattr(data, key) is not None, key
-        else:
-            assert data.extra[key] == value, key
-    assert set(data.extra) == set(record) - DOCUMENTED - ENVELOPE_KEYS
+        if key in DOCUMENTED and value is not None:
+            assert getattr(data, key) is not None, key
+    assert data.raw == record
 
 
 # -- every example body ------------------------------------------------------------------
@@ -65,14 +61,14 @@ def _versions(body: Any) -> None:
     assert len(page.versions) == len(body["versions"])
     assert page.raw == body
     for record, raw in zip(page.versions, body["versions"]):
-        assert record.raw is raw
-        assert_record_kept(raw, record.data())
+        assert record.raw == raw
+        assert_record_kept(raw, record)
 
 
 def _detail(body: Any) -> None:
     record = load_version_detail(body)
-    assert record.raw is body
-    assert_record_kept(body, record.data())
+    assert record.raw == body
+    assert_record_kept(body, record)
 
 
 def _jobs(body: Any) -> None:
@@ -80,8 +76,7 @@ def _jobs(body: Any) -> None:
     assert page.raw == body
     for job, raw in zip(page.jobs, body["jobs"]):
         assert job.job_id == str(raw["job_id"])
-        documented = job.__dataclass_fields__
-        assert dict(job.extra) == {k: v for k, v in raw.items() if k not in documented}
+        assert job.raw == raw
 
 
 def _jobs_item(item: Any) -> None:
@@ -89,7 +84,7 @@ def _jobs_item(item: Any) -> None:
 
 
 def _log_names(body: Any) -> None:
-    assert load_log_file_names(body) == tuple(body["log_file_list"])
+    assert load_log_file_names(body).log_file_list == tuple(body["log_file_list"])
 
 
 def _aom(body: Any) -> None:
@@ -156,11 +151,10 @@ def test_example_loads_and_keeps_every_field(name: str) -> None:
 def test_list_versions_example_values() -> None:
     page = load_versions_page(example("list_versions.hwcn.response.json"))
     assert (page.job_id, page.job_name, page.version_count) == ("10", "testModelArtsJob", 2)
-    record = page.versions[0]
-    data = record.data()
-    assert record.version_id == data.version_id == "10"
+    record = data = page.versions[0]
+    assert record.version_id == "10"
     assert data.pre_version_id == "5"
-    assert record.create_time == data.create_time == datetime(2018, 4, 20, 2, 6, 30, 635000, UTC)
+    assert record.create_time == datetime(2018, 4, 20, 2, 6, 30, 635000, UTC)
     assert record.duration == timedelta(milliseconds=532003)
     assert data.start_time == datetime(2019, 7, 15, 6, 32, 42, tzinfo=UTC)
     assert (data.core, data.cpu, data.gpu_num) == ("2", "8", 2)
@@ -183,20 +177,19 @@ def test_list_versions_example_values() -> None:
 
 
 def test_detail_examples_metric_lists_as_objects_and_nulls() -> None:
-    data = load_version_detail(example("otcext.version_detail.response.json")).data()
+    data = load_version_detail(example("otcext.version_detail.response.json"))
     assert "images_outputs" in data.model_metric_list
     assert data.system_metric_list["cpuUsage"][2] == "18.92"
     assert data.parameter == (Parameter("split_spec", "train:0.8,eval:0.2"),)
     assert data.pre_version_id is None and data.volumes is None and data.log_url is None
-    assert data.extra["billing"] == {"unit_num": 1, "code": "modelarts.vm.gpu.v100NV"}
-    usecase = load_version_detail(example("usecase.version_detail.response.json")).data()
+    assert data.raw["billing"] == {"unit_num": 1, "code": "modelarts.vm.gpu.v100NV"}
+    usecase = load_version_detail(example("usecase.version_detail.response.json"))
     assert usecase.model_metric_list == {}  # the text "{}"
     assert usecase.spec_code == usecase.flavor_code == "modelarts.vm.cpu.8u"
 
 
 def test_create_response_with_numbers_as_strings() -> None:
-    record = load_version_detail(example("create_job.hwcn.response.json"))
-    data = record.data()
+    data = load_version_detail(example("create_job.hwcn.response.json"))
     assert (data.job_id, data.version_id, data.status) == ("10", "10", 1)
     assert data.create_time == datetime(2018, 4, 20, 2, 6, 30, 635000, UTC)
 
@@ -226,7 +219,7 @@ def test_aom_log_positions_stay_exact() -> None:
 )
 def test_envelope(body: Any, expected: Any) -> None:
     envelope = load_envelope(body)
-    assert (envelope.is_success, envelope.error_code, envelope.error_msg) == expected
+    assert (envelope.is_success, envelope.error_code, envelope.message) == expected
     assert envelope.failed is (expected[0] is False)
 
 
@@ -322,33 +315,27 @@ def test_generated_records_load_and_keep_everything(record: Dict[str, Any]) -> N
     body = {"is_success": True, "job_id": "7", "version_count": "1", "versions": [record]}
     page = load_versions_page(body)
     loaded = page.versions[0]
-    data = loaded.data()
     assert loaded.raw == pristine and page.raw["versions"][0] == pristine
-    assert_record_kept(record, data)
-    assert data.version_id == str(int(record["version_id"]))
-    # the hand-checked fast path and the schema agree
-    for name in (
-        "version_id",
-        "version_name",
-        "status",
-        "engine_name",
-        "engine_version",
-        "create_time",
-        "duration",
-        "spec_id",
-        "spec_code",
-        "flavor_code",
-    ):
-        assert getattr(loaded, name) == getattr(data, name), name
+    assert_record_kept(record, loaded)
+    assert loaded.version_id == str(int(record["version_id"]))
+    # the generated loader and the marshmallow schema derived from the same declaration agree
+    described = schema_of(Version).load(record)
+    for declared in Version.FIELDS:
+        expected = described.get(declared.name)
+        if expected is None:
+            expected = declared.default
+        if declared.name in ("job_id", "job_name", "job_desc") and expected is None:
+            expected = page.raw.get(declared.name) and getattr(page, declared.name)
+        assert getattr(loaded, declared.name) == expected, declared.name
     for name in ("create_time", "start_time"):
-        moment = getattr(data, name)
+        moment = getattr(loaded, name)
         assert moment is None or moment.tzinfo is not None and moment.utcoffset() == timedelta(0)
     if isinstance(record.get("model_metric_list"), str):
         try:
             expected = json.loads(record["model_metric_list"])
         except ValueError:
             expected = record["model_metric_list"]
-        assert data.model_metric_list == expected
+        assert loaded.model_metric_list == expected
 
 
 # -- bodies that cannot be understood -----------------------------------------------------
@@ -436,20 +423,20 @@ def test_malformed_page_names_the_field(body: Any, field: Any) -> None:
         ({"volumes": ["nfs"]}, "volumes", "versions[0].volumes[0]"),
     ],
 )
-def test_bad_detail_field_fails_on_first_use(record: Any, attribute: str, field: str) -> None:
-    page = load_versions_page({"versions": [{"version_id": 3, "status": 8, **record}]}, **ORIGIN)
-    loaded = page.versions[0]
-    assert loaded.status == 8  # the page and its summary are fine
+def test_bad_field_fails_the_page_when_it_loads(record: Any, attribute: str, field: str) -> None:
+    body = {"versions": [{"version_id": 3, "status": 8, **record}]}
     with pytest.raises(ResponseFormatError) as info:
-        loaded.data()
+        load_versions_page(body, **ORIGIN)
     assert info.value.field == field
     assert info.value.operation == ORIGIN["operation"] and info.value.request_id == "req-42"
+    del body["versions"][0][attribute]
+    assert load_versions_page(body).versions[0].status == 8
 
 
 def test_several_bad_fields_are_counted() -> None:
-    page = load_versions_page({"versions": [{"version_id": 3, "gpu_num": "x", "model_id": "y"}]})
+    body = {"versions": [{"version_id": 3, "gpu_num": "x", "model_id": "y"}]}
     with pytest.raises(ResponseFormatError, match="1 more invalid field"):
-        page.versions[0].data()
+        load_versions_page(body)
 
 
 def test_detail_body_is_checked_in_full_at_once() -> None:
@@ -508,12 +495,15 @@ def test_other_malformed_bodies(loader: Callable[..., Any], body: Any, field: An
 
 
 def test_log_file_names_variants() -> None:
-    assert load_log_file_names({"log_file_list": None}) == ()
-    assert load_log_file_names({}) == ()
-    assert load_log_file_names({"log_file_list": "job.0"}) == ("job.0",)
-    assert load_log_file_names({"log_file_list": '["a.0", "a.1"]'}) == ("a.0", "a.1")
-    assert load_log_file_names({"log_file_list": "[broken"}) == ("[broken",)
-    assert load_log_file_names({"log_file_list": ["a.0", 7]}) == ("a.0", "7")
+    def names(body: Dict[str, Any]) -> Any:
+        return load_log_file_names(body).log_file_list
+
+    assert names({"log_file_list": None}) == ()
+    assert names({}) == ()
+    assert names({"log_file_list": "job.0"}) == ("job.0",)
+    assert names({"log_file_list": '["a.0", "a.1"]'}) == ("a.0", "a.1")
+    assert names({"log_file_list": "[broken"}) == ("[broken",)
+    assert names({"log_file_list": ["a.0", 7]}) == ("a.0", "7")
 
 
 @pytest.mark.parametrize(

@@ -1,27 +1,20 @@
-"""Wire JSON <-> our objects: the one package that imports marshmallow.
+"""Wire JSON <-> our objects: each body declared once, checked in full when it loads.
 
-Every loader takes a parsed JSON body plus where it came from (``operation``,
-``status_code``, ``request_id``) and either returns typed values or raises
-``ResponseFormatError`` naming the offending field (``versions[3].status``).
-The server is sloppy in documented ways (api.md §9, §12): numbers arrive as
-strings, ``model_metric_list``/``system_metric_list`` as JSON text or objects,
-any field as ``null``, new fields at any time. All of that loads; nothing the
-server sent is dropped (unknown fields land in ``extra`` and the raw body is
-kept as received).
+Every body is a ``Record`` class of ``field()`` lines (``schemas._record``);
+its loader, typed attributes and marshmallow schema are derived from those
+lines. A loader takes a parsed JSON body plus where it came from
+(``operation``, ``status_code``, ``request_id``) and returns the typed record
+or raises ``ResponseFormatError`` naming the offending field
+(``versions[3].gpu_num``). The server is sloppy in documented ways: numbers
+arrive as strings, ``model_metric_list``/``system_metric_list`` as JSON text
+or objects, any field as ``null``, new fields at any time. All of that loads;
+nothing the server sent is dropped (``raw`` is the body as received).
 
-List-versions pages are loaded in two steps because pages hold up to 1,000
-versions and eager marshmallow loading costs several times ``json.loads``::
-
-    page = load_versions_page(body, operation="GET .../versions")  # envelope + cheap checks
-    record = page.versions[0]
-    record.status, record.create_time      # checked by hand when the page loaded
-    record.data().gpu_num                  # full schema, on first use, cached
-
-Where things live: ``_base`` (errors, the converter-backed field, the v1
-envelope), ``versions`` (version records and pages), ``jobs`` (list-jobs page,
-log reads), ``iam`` (projects, token expiry); the converters themselves and the
-read-only JSON views are marshmallow-free, in ``modelarts._wire`` and
-``modelarts._readonly``. Import the public names from here.
+Where things live: ``_convert`` (wire types: converters and their fast tests),
+``_record`` (the declaration machinery and generated loaders), ``_base``
+(marshmallow: schemas derived from the declarations), ``envelope``,
+``versions``, ``jobs`` (the v1 training-job bodies), ``iam`` (projects,
+token expiry). Import the public names from here.
 """
 
 from __future__ import annotations
@@ -30,24 +23,19 @@ from typing import TYPE_CHECKING
 
 from .._lazy import lazy_attributes
 from .._readonly import ReadOnlyMapping, ReadOnlySequence, read_only
-from .._wire import DataSource, Parameter, Volume
-from ._base import Envelope, load_envelope
-from ._base import _Origin as _Origin  # old pickles of a VersionRecord name it here
-from .versions import (
-    VersionData,
-    VersionRecord,
-    VersionsPage,
-    check_version_detail,
-    load_version_detail,
-    load_versions_page,
-)
+from ._convert import Bad, DataSource, Parameter, Volume, kind_of, to_id
+from ._record import Record
+from .envelope import Envelope, V1Body, load_envelope
+from .versions import Version, VersionsPage, load_version_detail, load_versions_page
 
 if TYPE_CHECKING:
+    from ._base import schema_of
     from .iam import Project, load_iam_projects, load_token_expiry
     from .jobs import (
         AomLog,
         JobsPage,
         JobSummary,
+        LogFileNames,
         load_aom_log,
         load_jobs_page,
         load_log_file_names,
@@ -55,19 +43,22 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AomLog",
+    "Bad",
     "DataSource",
     "Envelope",
     "JobSummary",
     "JobsPage",
+    "LogFileNames",
     "Parameter",
     "Project",
     "ReadOnlyMapping",
     "ReadOnlySequence",
-    "VersionData",
-    "VersionRecord",
+    "Record",
+    "V1Body",
+    "Version",
     "VersionsPage",
     "Volume",
-    "check_version_detail",
+    "kind_of",
     "load_aom_log",
     "load_envelope",
     "load_iam_projects",
@@ -77,17 +68,22 @@ __all__ = [
     "load_version_detail",
     "load_versions_page",
     "read_only",
+    "schema_of",
+    "to_id",
 ]
 
 # Listing versions needs only ``versions``; the rest loads on first use (import
-# time is part of every command's start-up).
+# time is part of every command's start-up; marshmallow loads only to explain a
+# body that does not fit).
 _LAZY = {
+    "schema_of": "._base",
     "Project": ".iam",
     "load_iam_projects": ".iam",
     "load_token_expiry": ".iam",
     "AomLog": ".jobs",
     "JobsPage": ".jobs",
     "JobSummary": ".jobs",
+    "LogFileNames": ".jobs",
     "load_aom_log": ".jobs",
     "load_jobs_page": ".jobs",
     "load_log_file_names": ".jobs",

@@ -11,8 +11,9 @@ from typing import Any, Dict, NamedTuple, Optional, Tuple
 
 from marshmallow import EXCLUDE, Schema, fields, post_load
 
-from .._wire import _to_iso_datetime, _to_text
-from ._base import _Converted, _load, _Origin, _text
+from ._base import Converted, text, validate
+from ._convert import to_iso_datetime, to_text
+from ._record import Origin
 
 __all__ = ["Project", "load_iam_projects", "load_token_expiry"]
 
@@ -28,8 +29,8 @@ class _ProjectSchema(Schema):
     class Meta:
         unknown = EXCLUDE  # domain ids and links are never exposed (nor recorded)
 
-    id = _Converted(_to_text, required=True)
-    name = _text()
+    id = Converted(to_text, required=True)
+    name = text()
 
     @post_load
     def _make(self, data: Dict[str, Any], **kwargs: Any) -> Project:
@@ -54,7 +55,7 @@ def load_iam_projects(
     request_id: Optional[str] = None,
 ) -> Tuple[Project, ...]:
     """``GET /v3/projects``: the projects, in server order."""
-    top = _load(_PROJECTS_SCHEMA, body, _Origin(operation, status_code, request_id))
+    top = validate(_PROJECTS_SCHEMA, body, Origin(operation, status_code, request_id))
     return tuple(top.get("projects") or ())
 
 
@@ -62,7 +63,7 @@ class _TokenSchema(Schema):
     class Meta:
         unknown = EXCLUDE  # the catalog, roles and user: nothing else is read
 
-    expires_at = _Converted(_to_iso_datetime, required=True)
+    expires_at = Converted(to_iso_datetime, required=True)
 
 
 class _TokenBodySchema(Schema):
@@ -83,6 +84,6 @@ def load_token_expiry(
     request_id: Optional[str] = None,
 ) -> datetime:
     """``token.expires_at`` of an IAM token body, as an aware UTC ``datetime``."""
-    top = _load(_TOKEN_SCHEMA, body, _Origin(operation, status_code, request_id))
+    top = validate(_TOKEN_SCHEMA, body, Origin(operation, status_code, request_id))
     expires: datetime = top["token"]["expires_at"]
     return expires

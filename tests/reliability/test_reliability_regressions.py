@@ -92,9 +92,8 @@ def test_a_deeply_nested_parameter_value_is_a_format_error() -> None:
     # Deeper than json.dumps walks on any version (3.13 manages several thousand levels).
     deep = _nested_list(200_000)
     record = {"parameter": [{"label": "ok", "value": 1}, {"label": "x", "value": deep}]}
-    job = TrainingJob(None, 1, 2, record=record)
-    with pytest.raises(ResponseFormatError) as caught:
-        job.parameter  # noqa: B018 - the lazy load is the point
+    with pytest.raises(ResponseFormatError) as caught:  # checked when the record loads
+        TrainingJob(None, 1, 2, record=record)
     assert caught.value.field == "parameter[1].value"
 
 
@@ -160,8 +159,8 @@ def _session(transport: Transport) -> Session:
 
 
 def test_an_empty_log_file_list_means_no_log_files() -> None:
-    assert load_log_file_names({"log_file_list": ""}) == ()
-    assert load_log_file_names({"log_file_list": "  "}) == ()
+    assert load_log_file_names({"log_file_list": ""}).log_file_list == ()
+    assert load_log_file_names({"log_file_list": "  "}).log_file_list == ()
     transport = Answers(file_names={"is_success": True, "log_file_list": ""})
     job = TrainingJob(_session(transport), 182626, 278813)
 
@@ -193,9 +192,8 @@ def test_an_empty_name_in_a_log_file_list_is_a_format_error() -> None:
     ],
 )
 def test_a_volume_setting_that_is_not_an_object_is_a_format_error(volumes: Any, field: str) -> None:
-    job = TrainingJob(None, 1, 2, record={"volumes": volumes})
-    with pytest.raises(ResponseFormatError) as caught:
-        job.volumes  # noqa: B018 - the lazy load is the point
+    with pytest.raises(ResponseFormatError) as caught:  # checked when the record loads
+        TrainingJob(None, 1, 2, record={"volumes": volumes})
     assert caught.value.field == field
 
 

@@ -1,0 +1,353 @@
+"""The v1 training-job REST calls, one function each, returning typed records.
+
+::
+
+    from modelarts import training_api as api
+
+    page = api.list_versions_page(session, "182626", page=1, per_page=1000)
+    page.version_count, page.versions[0].gpu_num
+
+``Estimator`` and ``TrainingJob`` are the old SDK's faces over these. Every
+function checks its arguments *before* anything is sent
+(``InvalidArgumentError``, a ``ValueError``), sends exactly the documented
+method, path and body through a ``Caller`` (``Session`` is one), and returns
+the answer loaded by its ``schemas`` record, every documented field checked
+(``ResponseFormatError`` when it does not fit). Page ids are Huawei's
+(``modelarts_03_0049`` is "Querying the Version List of a Training Job").
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Iterable,
+    List,
+    Optional,
+    Protocol,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+    runtime_checkable,
+)
+
+from .errors import InvalidArgumentError, ModelArtsError
+from .schemas import (
+    Bad,
+    Envelope,
+    Version,
+    VersionsPage,
+    kind_of,
+    load_envelope,
+    load_version_detail,
+    load_versions_page,
+    to_id,
+)
+
+if TYPE_CHECKING:  # loaded on first use
+    from .schemas import AomLog, JobsPage, LogFileNames
+
+__all__ = [
+    "JOB_SORT_KEYS",
+    "MAX_PAGE",
+    "MAX_PAGE_SIZE",
+    "ORDERS",
+    "Caller",
+    "Id",
+    "Query",
+    "check_log_arguments",
+    "check_page_size",
+    "delete_job",
+    "delete_version",
+    "get_log",
+    "get_log_file_names",
+    "get_version",
+    "list_jobs",
+    "list_versions",
+    "list_versions_page",
+    "normalize_id",
+    "stop_version",
+    "update_description",
+]
+
+#: ``per_page`` is documented as [1, 1000] for list-jobs and list-versions.
+MAX_PAGE_SIZE = 1000
+#: ``page`` of list-jobs is documented as [1, 65535] (modelarts_03_0046).
+MAX_PAGE = 65535
+#: ``sortBy`` values of list-jobs (modelarts_03_0046).
+JOB_SORT_KEYS = ("job_name", "job_desc", "status", "duration", "version_count", "create_time")
+ORDERS = ("asc", "desc")
+_MAX_DESCRIPTION = 256
+_MAX_SEARCH = 64
+_MAX_LOG_LINES = 500
+
+_JOBS = "/v1/{project_id}/training-jobs"
+
+Id = Union[str, int]
+Query = Optional[Iterable[Tuple[str, Any]]]
+V = TypeVar("V", bound=Version)
+
+
+@runtime_checkable
+class Caller(Protocol):
+    """Sends one ModelArts call and returns the decoded answer (``Session`` is one).
+
+    ``path`` may hold ``{project_id}``, which the caller fills in; ``load``,
+    when given, is called as ``load(body, operation=, status_code=,
+    request_id=)`` on a successful JSON answer and its result returned.
+    """
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Query = None,
+        json: Any = None,
+        operation: Optional[str] = None,
+        load: Optional[Callable[..., Any]] = None,
+    ) -> Any: ...
+
+
+def normalize_id(value: Any, name: str = "job_id") -> str:
+    """A job or version id as the SDK exposes it: the decimal digits, as ``str``.
+
+    Accepts ``int`` or a digit string (``"0010"`` becomes ``"10"``, spaces
+    around it are ignored); anything else raises ``InvalidArgumentError``.
+    """
+    try:
+        result = to_id(value.strip() if isinstance(value, str) else value)
+    except Bad:
+        result = None
+    if result is None:
+        raise InvalidArgumentError(
+            f"{name} must be a non-negative integer or its digits, got {kind_of(value)}"
+        )
+    return result
+
+
+def check_page_size(value: Any, name: str = "per_page") -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PAGE_SIZE:
+        raise InvalidArgumentError(f"{name} must be an int in [1, {MAX_PAGE_SIZE}], got {value!r}")
+    return value
+
+
+def _check_choice(name: str, value: Any, choices: Tuple[str, ...]) -> str:
+    if value not in choices:
+        raise InvalidArgumentError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+    result: str = value
+    return result
+
+
+def job_path(job_id: str) -> str:
+    return f"{_JOBS}/{job_id}"
+
+
+def version_path(job_id: str, version_id: str) -> str:
+    return f"{_JOBS}/{job_id}/versions/{version_id}"
+
+
+# -- versions ---------------------------------------------------------------------------
+
+
+def get_version(client: Caller, job_id: str, version_id: str) -> Version:
+    """``GET .../training-jobs/{job_id}/versions/{version_id}`` (modelarts_03_0047)."""
+    version: Version = client.request(
+        "GET",
+        version_path(job_id, version_id),
+        operation=f"get version {version_id} of job {job_id}",
+        load=load_version_detail,
+    )
+    return version
+
+
+def list_versions(client: Caller, job_id: str) -> VersionsPage:
+    """Every version in one answer: ``GET .../{job_id}/versions`` unpaged (modelarts_03_0049)."""
+    return list_versions_page(client, job_id, page=None, per_page=MAX_PAGE_SIZE)
+
+
+def list_versions_page(
+    client: Caller,
+    job_id: str,
+    *,
+    page: Optional[int],
+    per_page: int,
+    item_type: Type[Version] = Version,
+) -> VersionsPage:
+    """One page of versions (modelarts_03_0049), as ``item_type`` records.
+
+    ``page=None`` asks for the documented unpaged listing (no ``page`` and
+    ``per_page`` parameters: every version in one answer).
+    """
+    query = None if page is None else [("per_page", per_page), ("page", page)]
+    label = "all" if page is None else f"page {page}"
+    loaded: VersionsPage = client.request(
+        "GET",
+        f"{job_path(job_id)}/versions",
+        query=query,
+        operation=f"list versions of job {job_id} ({label})",
+        load=partial(load_versions_page, item_type=item_type),
+    )
+    return loaded
+
+
+# -- changes (modelarts_03_0048, 0051, 0052, 0053) --------------------------------------------
+
+
+def _envelope_call(client: Caller, method: str, path: str, operation: str, **kw: Any) -> Envelope:
+    answer: Envelope = client.request(method, path, operation=operation, load=load_envelope, **kw)
+    return answer
+
+
+def update_description(client: Caller, job_id: str, description: str) -> Envelope:
+    """``PUT .../training-jobs/{job_id}`` with ``{"job_desc": ...}`` (modelarts_03_0052)."""
+    if not isinstance(description, str):
+        raise InvalidArgumentError(f"description must be a str, got {type(description).__name__}")
+    if len(description) > _MAX_DESCRIPTION:
+        raise InvalidArgumentError(
+            f"description is {len(description)} characters; the limit is {_MAX_DESCRIPTION}"
+        )
+    return _envelope_call(
+        client,
+        "PUT",
+        job_path(job_id),
+        f"update the description of job {job_id}",
+        json={"job_desc": description},
+    )
+
+
+def stop_version(client: Caller, job_id: str, version_id: str) -> Envelope:
+    """``POST .../versions/{version_id}/stop``, no body (modelarts_03_0051)."""
+    return _envelope_call(
+        client,
+        "POST",
+        version_path(job_id, version_id) + "/stop",
+        f"stop version {version_id} of job {job_id}",
+    )
+
+
+def delete_version(client: Caller, job_id: str, version_id: str) -> Envelope:
+    """``DELETE .../versions/{version_id}`` (modelarts_03_0048)."""
+    return _envelope_call(
+        client,
+        "DELETE",
+        version_path(job_id, version_id),
+        f"delete version {version_id} of job {job_id}",
+    )
+
+
+def delete_job(client: Caller, job_id: str) -> Envelope:
+    """``DELETE .../training-jobs/{job_id}``: the job and all its versions (modelarts_03_0053)."""
+    return _envelope_call(client, "DELETE", job_path(job_id), f"delete job {job_id}")
+
+
+# -- logs (modelarts_03_0054, modelarts_03_0149) ------------------------------------------------
+
+
+def get_log_file_names(client: Caller, job_id: str, version_id: str) -> LogFileNames:
+    """``GET .../versions/{version_id}/log/file-names`` (modelarts_03_0054)."""
+    from .schemas import load_log_file_names  # the log schemas load on first use
+
+    names: LogFileNames = client.request(
+        "GET",
+        version_path(job_id, version_id) + "/log/file-names",
+        operation=f"list log files of version {version_id} of job {job_id}",
+        load=load_log_file_names,
+    )
+    return names
+
+
+def check_log_arguments(
+    log_file: Optional[str], lines: Any, base_line: Optional[str], order: Any
+) -> None:
+    if log_file is not None and (not isinstance(log_file, str) or not log_file):
+        raise InvalidArgumentError(f"log_file must be a non-empty str, got {log_file!r}")
+    if isinstance(lines, bool) or not isinstance(lines, int) or not 0 <= lines <= _MAX_LOG_LINES:
+        raise InvalidArgumentError(f"lines must be an int in [0, {_MAX_LOG_LINES}], got {lines!r}")
+    if base_line is not None and not isinstance(base_line, str):
+        raise InvalidArgumentError(f"base_line must be a str (a position), got {base_line!r}")
+    _check_choice("order", order, ORDERS)
+
+
+def get_log(
+    client: Caller,
+    job_id: str,
+    version_id: str,
+    log_file: Optional[str] = None,
+    *,
+    lines: int = 50,
+    base_line: Optional[str] = None,
+    order: str = "desc",
+) -> AomLog:
+    """``GET .../versions/{version_id}/aom-log``: ``lines`` lines from ``base_line`` (03_0149).
+
+    With no ``log_file``, the first of ``get_log_file_names`` is read (one
+    request more); a version with no log file yet raises ``ModelArtsError``.
+    """
+    from .schemas import load_aom_log
+
+    check_log_arguments(log_file, lines, base_line, order)
+    if log_file is None:
+        names = get_log_file_names(client, job_id, version_id).log_file_list
+        if not names:
+            raise ModelArtsError(
+                f"version {version_id} of job {job_id} has no log files yet; "
+                "try again once it is running"
+            )
+        log_file = names[0]
+    query: List[Tuple[str, Any]] = [("log_file", log_file), ("lines", lines), ("order", order)]
+    if base_line is not None:
+        query.append(("base_line", base_line))
+    log: AomLog = client.request(
+        "GET",
+        version_path(job_id, version_id) + "/aom-log",
+        query=query,
+        operation=f"read log {log_file} of version {version_id} of job {job_id}",
+        load=load_aom_log,
+    )
+    return log
+
+
+# -- jobs (modelarts_03_0046) -----------------------------------------------------------------
+
+
+def list_jobs(
+    client: Caller,
+    *,
+    status: Optional[int] = None,
+    per_page: int = 10,
+    page: int = 1,
+    sort_by: str = "job_name",
+    order: str = "desc",
+    search_content: Optional[str] = None,
+) -> JobsPage:
+    """``GET .../training-jobs`` with the documented filters (modelarts_03_0046)."""
+    from .schemas import load_jobs_page
+
+    check_page_size(per_page)
+    if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= MAX_PAGE:
+        raise InvalidArgumentError(f"page must be an int in [1, {MAX_PAGE}], got {page!r}")
+    query: List[Tuple[str, Any]] = [
+        ("per_page", per_page),
+        ("page", page),
+        ("sortBy", _check_choice("sortBy", sort_by, JOB_SORT_KEYS)),
+        ("order", _check_choice("order", order, ORDERS)),
+    ]
+    if status is not None:
+        if isinstance(status, bool) or not isinstance(status, int) or status < 0:
+            raise InvalidArgumentError(f"status must be a status code (int >= 0), got {status!r}")
+        query.append(("status", int(status)))
+    if search_content is not None:
+        if not isinstance(search_content, str) or len(search_content) > _MAX_SEARCH:
+            raise InvalidArgumentError(
+                f"search_content must be a str of at most {_MAX_SEARCH} characters"
+            )
+        if search_content:
+            query.append(("search_content", search_content))
+    jobs: JobsPage = client.request(
+        "GET", _JOBS, query=query, operation="list training jobs", load=load_jobs_page
+    )
+    return jobs
