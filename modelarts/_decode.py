@@ -88,14 +88,16 @@ def _shorten(text: str) -> str:
 def raise_for_error(
     response: Response, operation: str, hint: str = "", *, redactor: Optional[Redactor] = None
 ) -> None:
-    """Raise the ``APIError`` a status >= 300 answer stands for (no-op below 300).
+    """Raise the ``APIError`` an answer outside 2xx stands for (no-op for 2xx).
 
     A 3xx is a ``RedirectError``: the transports follow no redirect, so the
-    answer is not the one the call asked for. ``redactor`` (the Session's)
-    scrubs the secrets it knows from everything the error carries; without one,
-    secrets are still hidden by shape (``modelarts/redaction.py``).
+    answer is not the one the call asked for. A 1xx that arrives as the final
+    answer (``http.client`` passes 101-199 through as one) is no answer either.
+    ``redactor`` (the Session's) scrubs the secrets it knows from everything the
+    error carries; without one, secrets are still hidden by shape
+    (``modelarts/redaction.py``).
     """
-    if response.status < 300:
+    if 200 <= response.status < 300:
         return
     scrubber = redactor if redactor is not None else Redactor()
     body: Any

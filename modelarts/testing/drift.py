@@ -15,7 +15,7 @@ and reports what no longer fits, naming file, interaction, route and field::
     $ python -m modelarts.testing.drift fixtures     # exit status 1 on any problem
 
 Routes without a schema here are reported as ``unchecked``, which is not a
-failure. Error answers (status >= 300, or ``is_success`` other than ``true``) are not
+failure. Error answers (status outside 2xx, or ``is_success`` other than ``true``) are not
 checked: they are what the SDK turns into ``APIError``.
 """
 

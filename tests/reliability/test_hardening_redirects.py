@@ -115,3 +115,18 @@ def test_delete_behind_a_redirect_fails_the_command(
     assert status == 1
     assert f"redirected to {elsewhere.url}/v1/jobs" in err.getvalue()
     assert elsewhere.requests_handled == 0
+
+
+class Informational(Transport):
+    """Answers with a 1xx as the final response, as ``http.client`` passes 101-199 on."""
+
+    def send(self, request: Request) -> Response:
+        return Response(103, {"Link": "</style.css>; rel=preload"}, b"", request=request)
+
+
+def test_a_final_1xx_answer_is_not_success_either() -> None:
+    fake = FakeModelArts()
+    session = Session(transport=Informational(), **fake.session_kwargs())
+    with session, pytest.raises(APIError) as info:
+        Estimator.get_job_list(session)
+    assert info.value.status_code == 103 and not isinstance(info.value, RedirectError)
