@@ -13,29 +13,34 @@ import configparser
 import os
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Callable, Dict, List, Mapping, Optional, Tuple, Union
 
-from .errors import ConfigurationError, CredentialsNotFoundError
+from .errors import ConfigurationError, CredentialsNotFoundError, ModelArtsError
 from .redaction import REDACTED, mask
 
 if TYPE_CHECKING:
+    from .clock import Clock
+    from .metadata import RefreshingCredentials
     from .redaction import Redactor
+    from .transport.base import Transport
 
 __all__ = [
+    "ENV_AK",
+    "ENV_CREDENTIALS_FILE",
+    "ENV_SECURITY_TOKEN",
+    "ENV_SK",
     "AccessKeyCredentials",
     "Credentials",
+    "CredentialsFile",
     "PasswordCredentials",
-    "ENV_AK",
-    "ENV_SK",
-    "ENV_SECURITY_TOKEN",
-    "ENV_CREDENTIALS_FILE",
     "credentials_file_path",
     "from_arguments",
     "from_environment",
     "from_file",
-    "parse_expiry",
     "not_found_error",
+    "parse_expiry",
     "read_credentials_file",
+    "resolve_credentials",
 ]
 
 ENV_AK = "HUAWEICLOUD_SDK_AK"
@@ -250,6 +255,77 @@ def from_file(
         return None, f"{path} has no [{_FILE_SECTION}] section"
     missing = [key for key, value in (("ak", ak), ("sk", sk)) if not value]
     return None, f"{path} [{_FILE_SECTION}] lacks {' and '.join(missing)}"
+
+
+class CredentialsFile:
+    """The credentials file, read on first need and at most once.
+
+    Read only when a setting is still missing after the sources above it, so
+    a damaged file the user does not rely on cannot break their Session.
+    """
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.path: Path = credentials_file_path(env)
+        self._values: Optional[Dict[str, str]] = None
+        self._read = False
+
+    def values(self) -> Optional[Dict[str, str]]:
+        if not self._read:
+            self._values = read_credentials_file(self.path)
+            self._read = True
+        return self._values
+
+    def get(self, key: str) -> Optional[str]:
+        return (self.values() or {}).get(key) or None
+
+
+def resolve_credentials(
+    *,
+    arguments: Optional[Credentials],
+    env: Mapping[str, str],
+    file: CredentialsFile,
+    use_metadata: bool,
+    metadata_transport: "Callable[[], Transport]",
+    clock: "Clock",
+    required: bool = True,
+) -> "Union[Credentials, RefreshingCredentials, None]":
+    """The first complete set: arguments, environment, file, then instance metadata.
+
+    With ``required=False`` (a Session that only replays) the metadata service,
+    a network call, is not tried and finding nothing returns ``None``.
+    Otherwise finding nothing raises the ``CredentialsNotFoundError`` that
+    lists every source and what it lacked.
+    """
+    if arguments is not None:
+        return arguments
+    misses: List[Miss] = [("arguments", "no access_key/secret_key or username/password")]
+    found, why = from_environment(env)
+    if found is not None:
+        return found
+    misses.append(("environment", why))
+    found, why = from_file(file.values(), file.path)
+    if found is not None:
+        return found
+    misses.append(("credentials file", why))
+    if not required:
+        return None
+    from . import metadata
+    from .endpoints import normalize_endpoint
+
+    if not use_metadata:
+        hint = f"not enabled (set {metadata.ENV_METADATA}=1 or use_metadata=True)"
+        raise not_found_error([*misses, ("instance metadata", hint)])
+    base = normalize_endpoint(
+        env.get(metadata.ENV_METADATA_ENDPOINT) or metadata.METADATA_ENDPOINT,
+        metadata.ENV_METADATA_ENDPOINT,
+    )
+    transport = metadata_transport()
+    try:
+        return metadata.RefreshingCredentials(
+            lambda: metadata.fetch_metadata_credentials(transport, base), clock
+        )
+    except ModelArtsError as exc:
+        raise not_found_error([*misses, ("instance metadata", str(exc))]) from None
 
 
 def not_found_error(misses: "List[Miss]") -> CredentialsNotFoundError:

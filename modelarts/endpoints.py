@@ -1,21 +1,30 @@
-"""Where each service of a region answers: pure functions, no I/O.
+"""Where each service of a region answers, and the process-wide endpoint overrides.
 
-Defaults follow Huawei's own region table (api.md §7): every region is
-``https://<service>.<region>.myhuaweicloud.com`` except ap-southeast-1, whose
-ModelArts endpoint ends in ``.myhuaweicloud.cn``. Private clouds and local fakes
-pass their own endpoints, which may use ``http://`` and carry a port.
+Defaults follow Huawei's own region table (the ModelArts "Endpoints" page):
+every region is ``https://<service>.<region>.myhuaweicloud.com`` except
+ap-southeast-1, whose ModelArts endpoint ends in ``.myhuaweicloud.cn``. Private
+clouds and local fakes pass their own endpoints, which may use ``http://`` and
+carry a port.
+
+``Session.set_endpoint`` (the old SDK's class method) sets endpoints for every
+Session created afterwards in the process. They are held here, in
+``OVERRIDES`` and nowhere else; ``Session.clear_endpoints()`` empties it, and
+the pytest plugin does so around each test that uses its fixtures.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Optional
+import threading
+from typing import Dict, Optional
 from urllib.parse import urlsplit
 
 from .errors import ConfigurationError
 
 __all__ = [
     "GLOBAL_IAM_ENDPOINT",
+    "OVERRIDES",
+    "EndpointOverrides",
     "default_iam_endpoint",
     "default_modelarts_endpoint",
     "normalize_endpoint",
@@ -92,3 +101,45 @@ def normalize_endpoint(value: str, name: str = "endpoint") -> str:
     if port == 0:
         raise ConfigurationError(f"{name} {value!r} has an invalid port")
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+class EndpointOverrides:
+    """Endpoints and region set for the whole process (``Session.set_endpoint``).
+
+    Keys are ``iam_endpoint``, ``obs_endpoint``, ``modelarts_endpoint`` and
+    ``region_name``; values are checked when set. Thread-safe.
+    """
+
+    NAMES = ("iam_endpoint", "obs_endpoint", "modelarts_endpoint", "region_name")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: Dict[str, str] = {}
+
+    def set(self, **values: Optional[str]) -> None:
+        """Check and store the values given; ``None`` leaves a setting as it was."""
+        checked = {}
+        for name, value in values.items():
+            if name not in self.NAMES:
+                raise ConfigurationError(f"unknown endpoint setting {name!r}")
+            if value is None:
+                continue
+            if name == "region_name":
+                checked[name] = validate_region(value)
+            else:
+                checked[name] = normalize_endpoint(value, name)
+        with self._lock:
+            self._values.update(checked)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+    def snapshot(self) -> Dict[str, str]:
+        """A copy of what is set now."""
+        with self._lock:
+            return dict(self._values)
+
+
+#: The one store of process-wide endpoints.
+OVERRIDES = EndpointOverrides()

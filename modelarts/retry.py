@@ -13,6 +13,9 @@ method, POST included, is retried when the connection could not be opened
 exponentially with *full jitter* (a uniform draw between 0 and the cap), a
 ``Retry-After`` answer is honoured, and no attempt starts later than
 ``deadline`` seconds after the first one.
+
+``send_with_retries`` is the loop that applies a policy: it sits above
+authentication, so every attempt is authenticated (signed) afresh.
 """
 
 from __future__ import annotations
@@ -21,11 +24,15 @@ import math
 import random
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Callable, FrozenSet, Optional
+from typing import TYPE_CHECKING, Callable, FrozenSet, Optional, Tuple
 
 from .errors import ConnectError, InvalidArgumentError, TransportError
 
-__all__ = ["Retry", "full_jitter", "parse_retry_after"]
+if TYPE_CHECKING:
+    from .clock import Clock
+    from .transport.base import Response
+
+__all__ = ["Retry", "full_jitter", "parse_retry_after", "send_with_retries"]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -194,3 +201,41 @@ class Retry:
             f"Retry(total={self.total}, backoff_factor={self.backoff_factor}, "
             f"backoff_max={self.backoff_max}, deadline={self.deadline}, attempts={self.attempts})"
         )
+
+
+def send_with_retries(
+    attempt: "Callable[[], Response]", method: str, retry: Retry, clock: "Clock"
+) -> "Tuple[Response, int]":
+    """Call ``attempt()`` until its answer is final; return it and the number of attempts.
+
+    A ``TransportError`` is retried when ``retry`` allows it for ``method``
+    (any method when the request never left), a retryable status after the
+    server's ``Retry-After`` or else a backoff; no attempt starts after the
+    deadline, and a ``Retry-After`` that would pass it returns the answer at once.
+    """
+    started = clock.monotonic()
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            response = attempt()
+        except TransportError as exc:
+            delay = retry.backoff()
+            if (
+                retry.exhausted
+                or not retry.retries_error(method, exc)
+                or clock.monotonic() - started + delay > retry.deadline
+            ):
+                raise
+            retry = retry.increment()
+            clock.sleep(delay)
+            continue
+        if not retry.exhausted and retry.retries_status(method, response.status):
+            wait = parse_retry_after(response.headers.get("Retry-After"), clock.now())
+            if wait is None:
+                wait = retry.backoff()
+            if clock.monotonic() - started + wait <= retry.deadline:
+                retry = retry.increment()
+                clock.sleep(wait)
+                continue
+        return response, attempts

@@ -23,13 +23,20 @@ on it needs no credentials.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any, Mapping, NamedTuple, Optional, Union
 
 from .base import Transport
 from .record_modes import RecordMode
 
-__all__ = ["ENV_FIXTURE", "ENV_RECORD_MODE", "TransportChoice", "choose_transport"]
+__all__ = [
+    "ENV_FIXTURE",
+    "ENV_RECORD_MODE",
+    "TransportChoice",
+    "choose_transport",
+    "replays_only",
+]
 
 #: The fixture file a ``Session()`` replays (or records) instead of the network.
 ENV_FIXTURE = "MODELARTS_FIXTURE"
@@ -99,3 +106,14 @@ def _live(timeout: Any) -> Transport:
     from .live import Urllib3Transport
 
     return Urllib3Transport(timeout)
+
+
+def replays_only(transport: Transport) -> bool:
+    """Whether ``transport`` can only replay a fixture (so a Session needs no credentials).
+
+    Decided by the type the caller built, ``FixtureTransport``, not by asking
+    the transport. Such an object exists only once its module is imported;
+    looking it up this way keeps a live Session from loading the replay code.
+    """
+    fixture = sys.modules.get(f"{__package__}.fixture")
+    return fixture is not None and isinstance(transport, fixture.FixtureTransport)

@@ -1,17 +1,17 @@
-"""Credentials that change over time: IAM tokens and instance-metadata keys.
+"""Temporary AK/SK from the ECS/BMS instance-metadata service (opt-in).
 
-Both are fetched under a lock, so eight threads starting at once cause one
-fetch, and renewed ahead of their expiry. A token refused as expired is
-dropped with ``invalidate(token)``, which only forgets *that* token: threads
-that all saw the same 401 trigger a single renewal between them.
+Only contacted when the user asks (``HUAWEICLOUD_SDK_METADATA=1`` or
+``Session(use_metadata=True)``): the SDK never probes it by default. The keys
+it hands out expire; ``RefreshingCredentials`` fetches new ones ahead of time,
+under a lock, so eight threads starting at once cause one fetch.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timedelta
-from typing import Callable, Optional, Tuple
+from datetime import timedelta
+from typing import Callable, Optional
 
 from .clock import Clock
 from .credentials import AccessKeyCredentials, parse_expiry
@@ -19,66 +19,24 @@ from .errors import ConfigurationError, TransportError
 from .transport.base import Request, Transport
 
 __all__ = [
+    "ENV_METADATA",
+    "ENV_METADATA_ENDPOINT",
     "METADATA_ENDPOINT",
     "RefreshingCredentials",
-    "TokenCache",
     "fetch_metadata_credentials",
 ]
 
-#: The ECS/BMS metadata service (auth.md §2). Only contacted when the user opts in.
+#: The ECS/BMS metadata service (ecs_03_0166). Only contacted when the user opts in.
 METADATA_ENDPOINT = "http://169.254.169.254"
+#: ``1`` turns the metadata source on; the endpoint variable points it elsewhere (tests).
+ENV_METADATA = "HUAWEICLOUD_SDK_METADATA"
+ENV_METADATA_ENDPOINT = "HUAWEICLOUD_SDK_METADATA_ENDPOINT"
 _METADATA_TOKEN_PATH = "/meta-data/latest/api/token"
 _METADATA_KEY_PATH = "/openstack/latest/securitykey"
 _NO_AGENCY = "Please configure Cloud Service Agency first"
 
-# IAM tokens live 24 h; renewing 15 min early leaves room for clock skew and
-# for requests already in flight.
-TOKEN_RENEW_MARGIN = timedelta(minutes=15)
 # Huawei's core refreshes temporary keys when fewer than 40 minutes remain.
 TEMPORARY_KEY_RENEW_MARGIN = timedelta(minutes=40)
-# A token whose answer carried no expiry is treated as shorter-lived than IAM's 24 h.
-_ASSUMED_TOKEN_LIFETIME = timedelta(hours=12)
-
-
-class TokenCache:
-    """Holds one IAM token; ``get()`` fetches it on first use and before it expires."""
-
-    def __init__(
-        self,
-        fetch: Callable[[], "Tuple[str, Optional[datetime]]"],
-        clock: Clock,
-        margin: timedelta = TOKEN_RENEW_MARGIN,
-    ) -> None:
-        self._fetch = fetch
-        self._clock = clock
-        self._margin = margin
-        self._lock = threading.Lock()
-        self._token: Optional[str] = None
-        self._expires_at: Optional[datetime] = None
-
-    def get(self) -> str:
-        with self._lock:
-            now = self._clock.now()
-            if (
-                self._token is None
-                or self._expires_at is None
-                or now >= self._expires_at - self._margin
-            ):
-                token, expires_at = self._fetch()
-                self._token = token
-                self._expires_at = expires_at or now + _ASSUMED_TOKEN_LIFETIME
-            return self._token
-
-    def invalidate(self, token: str) -> None:
-        """Forget ``token`` if it is still the cached one (the server said it expired)."""
-        with self._lock:
-            if self._token == token:
-                self._token = None
-                self._expires_at = None
-
-    @property
-    def expires_at(self) -> Optional[datetime]:
-        return self._expires_at
 
 
 class RefreshingCredentials:
