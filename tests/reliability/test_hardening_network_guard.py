@@ -217,3 +217,41 @@ def test_an_uninstalled_guard_leaves_the_audit_hook_inert() -> None:
     true = "/bin/true" if os.path.exists("/bin/true") else sys.executable
     assert subprocess.run([true], check=False).returncode == 0
     assert guard.blocked == []
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        ("localhost", True),
+        ("LOCALHOST", True),
+        ("127.0.0.1", True),
+        ("127.255.0.9", True),
+        ("::1", True),
+        ("::1%lo", True),
+        ("::ffff:127.0.0.1", True),
+        (b"127.0.0.1", True),
+        ("localhost.", False),  # a fully qualified name: up to the resolver
+        ("a.localhost", False),
+        ("localhost.example", False),
+        ("127.1", False),  # a literal only to inet_aton: not taken on trust
+        ("0.0.0.0", False),
+        ("10.0.0.1", False),
+        ("::ffff:10.0.0.1", False),
+        ("::", False),
+    ],
+)
+def test_the_rule_for_addresses_and_names(host: Any, allowed: bool) -> None:
+    guard = NetworkGuard("rule")  # not installed: the rule alone
+    family = socket.AF_INET6 if ":" in str(host) else socket.AF_INET
+    with socket.socket(family, socket.SOCK_DGRAM) as sock:
+        attempts: List[Callable[[], None]] = [
+            lambda: guard.check_address(sock, (host, 9), "a datagram to"),
+            lambda: guard.check_name(host, "a reverse DNS lookup of", literals=False),
+        ]
+        for attempt in attempts:
+            if allowed:
+                attempt()
+            else:
+                with pytest.raises(pytest.fail.Exception):
+                    attempt()
+    assert len(guard.blocked) == (0 if allowed else 2)
