@@ -19,7 +19,7 @@ PACKAGE = Path(modelarts.__file__).parent
 # library -> the only places it may be imported from, relative to the package: a module
 # ("transport/live.py") or, ending in "/", every module under a subpackage ("schemas/")
 CONFINED = {
-    "urllib3": {"transport/live.py"},
+    "urllib3": {"transport/live.py", "transport/urllib3_common.py"},
     "marshmallow": {"schemas/"},
     "requests": {"transport/requests_transport.py"},
 }

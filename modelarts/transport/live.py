@@ -63,29 +63,14 @@ Decisions a caller can rely on:
 
 from __future__ import annotations
 
-import http.client
 import os
-import socket
-import ssl
 import threading
-from typing import Any, Dict, Mapping, Optional, Tuple, Type
+from typing import Any, Dict, Mapping, Optional
 
 import urllib3
 from urllib3 import exceptions as u3
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from ..errors import (
-    ConfigurationError,
-    ConnectError,
-    ConnectionLostError,
-    ConnectTimeout,
-    InvalidArgumentError,
-    ProxyError,
-    ReadTimeout,
-    TLSError,
-    TransportError,
-)
+from ..errors import ConfigurationError, InvalidArgumentError, TransportError
 from ._options import (
     DEFAULT_TIMEOUT,
     USER_AGENT,
@@ -107,211 +92,16 @@ from .proxies import (
     select_proxy,
     split_proxy_credentials,
 )
-
-__all__ = ["DEFAULT_TIMEOUT", "Urllib3Transport"]
-
-PoolClasses = Dict[str, Type[HTTPConnectionPool]]
-
-_LIBRARY_ERRORS = (u3.HTTPError, OSError, http.client.HTTPException)
-# -- knowing whether a request can have left ---------------------------------
-
-
-class _Attempt(threading.local):
-    """How far the current thread's request got; read when it fails.
-
-    ``engaged`` is set once one of this module's pools takes the request (a
-    caller-supplied requests adapter, or a mock, never does); ``connecting``
-    while a fresh connection is being opened (TCP, proxy ``CONNECT``, TLS
-    handshake); ``writing`` once the request started going out on a
-    connection. A failure while connecting, or before writing, proves the
-    server never saw the request.
-    """
-
-    engaged = False
-    connecting = False
-    writing = False
-
-    def reset(self) -> None:
-        self.engaged = self.connecting = self.writing = False
-
-    @property
-    def never_sent(self) -> bool:
-        return self.connecting or not self.writing
-
-
-_ATTEMPT = _Attempt()
-
-
-class _TrackedHTTPConnection(HTTPConnection):
-    def connect(self) -> None:
-        _ATTEMPT.connecting = True
-        super().connect()
-        _ATTEMPT.connecting = False
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _ATTEMPT.writing = True
-        super().request(*args, **kwargs)
-
-
-class _TrackedHTTPSConnection(HTTPSConnection):
-    def connect(self) -> None:
-        _ATTEMPT.connecting = True
-        super().connect()
-        _ATTEMPT.connecting = False
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _ATTEMPT.writing = True
-        super().request(*args, **kwargs)
-
-
-class _HTTPPool(HTTPConnectionPool):
-    ConnectionCls = _TrackedHTTPConnection
-
-    def urlopen(self, *args: Any, **kwargs: Any) -> Any:
-        _ATTEMPT.engaged = True
-        return super().urlopen(*args, **kwargs)
-
-
-class _HTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _TrackedHTTPSConnection
-
-    def urlopen(self, *args: Any, **kwargs: Any) -> Any:
-        _ATTEMPT.engaged = True
-        return super().urlopen(*args, **kwargs)
-
-
-class _UnverifiedHTTPSPool(_HTTPSPool):
-    """For ``verify=False``: the user chose not to verify, so no warning per request.
-
-    urllib3 warns (``InsecureRequestWarning``) on every unverified request from
-    ``_validate_conn``; filtering warnings instead would change process-wide
-    state from many threads at once. This does what the parent does, minus the
-    warning.
-    """
-
-    def _validate_conn(self, conn: Any) -> None:
-        HTTPConnectionPool._validate_conn(self, conn)
-        if conn.is_closed:
-            conn.connect()
-
-
-# -- translating failures -------------------------------------------------------
-
-# TLS alerts a server sends only while handshaking (RFC 8446 6.2): with TLS 1.3
-# the client finishes first and meets a rejected client certificate on its first
-# read, after writing the request, yet the server never processed it.
-_HANDSHAKE_ALERTS = (
-    "ALERT_BAD_CERTIFICATE",
-    "ALERT_CERTIFICATE_EXPIRED",
-    "ALERT_CERTIFICATE_REQUIRED",
-    "ALERT_CERTIFICATE_REVOKED",
-    "ALERT_CERTIFICATE_UNKNOWN",
-    "ALERT_UNSUPPORTED_CERTIFICATE",
-    "ALERT_UNKNOWN_CA",
-    "ALERT_HANDSHAKE_FAILURE",
-    "ALERT_ACCESS_DENIED",
+from .urllib3_common import (
+    ATTEMPT,
+    LIBRARY_ERRORS,
+    HTTPPool,
+    HTTPSPool,
+    UnverifiedHTTPSPool,
+    translate,
 )
 
-
-def _chain(exc: BaseException) -> "list[BaseException]":
-    """``exc`` and every exception it wraps (causes, contexts, wrapped errors)."""
-    seen: "list[BaseException]" = []
-    todo = [exc]
-    while todo:
-        current = todo.pop(0)
-        if any(current is known for known in seen):
-            continue
-        seen.append(current)
-        # The implicit context counts only where a traceback would show it.
-        context = None if current.__suppress_context__ else current.__context__
-        nested = [current.__cause__ or context]
-        nested += [getattr(current, name, None) for name in ("original_error", "reason")]
-        nested += [arg for arg in current.args if isinstance(arg, BaseException)]
-        todo += [item for item in nested if isinstance(item, BaseException)]
-    return seen
-
-
-def _reason(exc: BaseException) -> str:
-    """The innermost useful description (``[Errno 111] Connection refused``)."""
-    chain = _chain(exc)
-    for inner in reversed(chain):
-        if isinstance(inner, OSError) and str(inner):
-            return str(inner)
-    for inner in chain:
-        if inner.args and isinstance(inner.args[0], str) and inner.args[0]:
-            return inner.args[0]
-    return str(exc) or type(exc).__name__
-
-
-def _timed_out(exc: BaseException) -> bool:
-    """Whether a timeout caused ``exc`` (urllib3's NewConnectionError is a
-    ConnectTimeoutError subclass for history's sake, but no timeout)."""
-    return any(
-        isinstance(inner, (socket.timeout, TimeoutError))
-        or (isinstance(inner, u3.TimeoutError) and not isinstance(inner, u3.NewConnectionError))
-        for inner in _chain(exc)
-    )
-
-
-def _handshake_rejected(exc: BaseException) -> bool:
-    for inner in _chain(exc):
-        if isinstance(inner, ssl.SSLCertVerificationError):
-            return True
-        # ``reason`` is set by the ssl module; an SSLError built elsewhere lacks it.
-        reason = getattr(inner, "reason", None) or ""
-        if isinstance(inner, ssl.SSLError) and reason.endswith(_HANDSHAKE_ALERTS):
-            return True
-    return False
-
-
-def _translate(
-    exc: BaseException,
-    *,
-    never_sent: bool,
-    method: str,
-    url: str,
-    timeout: Tuple[Optional[float], Optional[float]],
-    proxy: Optional[str] = None,
-) -> TransportError:
-    """The ``modelarts.errors`` exception for a urllib3 or OS failure.
-
-    ``never_sent`` says whether the request provably never left (see
-    ``_Attempt``); ``proxy`` is the redacted proxy URL of the route, if any.
-    """
-    where = {"method": method, "url": url}
-    via = f" via proxy {proxy}" if proxy else ""
-    reason = _reason(exc)
-    if isinstance(exc, u3.ClosedPoolError):
-        return TransportError("the transport is closed", **where)
-    if never_sent:
-        if isinstance(exc, u3.ProxyError) or (proxy and isinstance(exc, u3.NewConnectionError)):
-            if _timed_out(exc):
-                return ConnectTimeout(
-                    f"timed out reaching proxy {proxy} (connect timeout {timeout[0]}s)", **where
-                )
-            return ProxyError(f"proxy {proxy} failed: {reason}", **where)
-        if isinstance(exc, u3.NameResolutionError):
-            return ConnectError(f"cannot resolve host{via}: {reason}", **where)
-        if isinstance(exc, u3.NewConnectionError):
-            return ConnectError(f"cannot connect{via}: {reason}", **where)
-        if isinstance(exc, u3.SSLError):
-            return TLSError(f"TLS handshake failed{via}: {reason}", **where)
-        if _timed_out(exc):
-            return ConnectTimeout(f"connection not established within {timeout[0]}s{via}", **where)
-        return ConnectError(
-            f"connection failed before the request was sent{via}: {reason}", **where
-        )
-    if isinstance(exc, u3.ReadTimeoutError) or _timed_out(exc):
-        return ReadTimeout(f"no response within the read timeout of {timeout[1]}s", **where)
-    if _handshake_rejected(exc):
-        return TLSError(f"the server rejected the TLS handshake{via}: {reason}", **where)
-    if isinstance(
-        exc, (u3.ProtocolError, u3.SSLError, u3.ProxyError, OSError, http.client.HTTPException)
-    ):
-        return ConnectionLostError(
-            f"connection lost after the request was sent{via}: {reason}", **where
-        )
-    return TransportError(f"{type(exc).__name__}: {reason}", **where)
+__all__ = ["DEFAULT_TIMEOUT", "Urllib3Transport"]
 
 
 def _scrub(error: TransportError, secrets: "tuple[str, ...]") -> TransportError:
@@ -446,8 +236,8 @@ class Urllib3Transport(Transport):
                 route.url, proxy_headers=route.headers, **self._pool_kwargs()
             )
         manager.pool_classes_by_scheme = {
-            "http": _HTTPPool,
-            "https": _HTTPSPool if self.verify is not False else _UnverifiedHTTPSPool,
+            "http": HTTPPool,
+            "https": HTTPSPool if self.verify is not False else UnverifiedHTTPSPool,
         }
         return manager
 
@@ -485,7 +275,7 @@ class Urllib3Transport(Transport):
         headers = dict(request.headers.items())
         if "user-agent" not in request.headers:
             headers["User-Agent"] = self.user_agent
-        _ATTEMPT.reset()
+        ATTEMPT.reset()
         try:
             raw = pool.urlopen(
                 method,
@@ -498,10 +288,10 @@ class Urllib3Transport(Transport):
                 preload_content=True,
                 decode_content=False,
             )
-        except _LIBRARY_ERRORS as exc:
-            error = _translate(
+        except LIBRARY_ERRORS as exc:
+            error = translate(
                 exc,
-                never_sent=_ATTEMPT.never_sent,
+                never_sent=ATTEMPT.never_sent,
                 method=method,
                 url=url,
                 timeout=self.timeout,

@@ -68,18 +68,19 @@ from ._options import (
     verify_setting,
 )
 from .base import Headers, Request, Response, Transport
-from .live import (
-    _ATTEMPT,
-    _LIBRARY_ERRORS,
+from .urllib3_common import (
+    ATTEMPT,
+    LIBRARY_ERRORS,
+    HTTPPool,
+    HTTPSPool,
     PoolClasses,
-    _chain,
-    _handshake_rejected,
-    _HTTPPool,
-    _HTTPSPool,
-    _reason,
-    _timed_out,
-    _translate,
-    _UnverifiedHTTPSPool,
+    UnverifiedHTTPSPool,
+    closed_pool,
+    handshake_rejected,
+    reason_of,
+    refused,
+    timed_out,
+    translate,
 )
 
 __all__ = ["MissingDependencyError", "RequestsTransport"]
@@ -106,16 +107,6 @@ def _redact(text: str) -> str:
     return _USERINFO_RE.sub(r"\1***@", text)
 
 
-def _refused(exc: BaseException) -> bool:
-    # requests wraps urllib3's NewConnectionError (the TCP connection was never
-    # opened) in MaxRetryError inside ConnectionError; the names are matched so
-    # this module stays free of urllib3 imports.
-    return any(
-        type(inner).__name__ in ("NewConnectionError", "NameResolutionError")
-        for inner in _chain(exc)
-    )
-
-
 def _translate_requests(
     exc: BaseException,
     *,
@@ -131,19 +122,19 @@ def _translate_requests(
     caller's): then only requests' exception types and their causes tell.
     """
     where = {"method": method, "url": url}
-    reason = _redact(_reason(exc))
+    reason = _redact(reason_of(exc))
     if isinstance(exc, rexc.ConnectTimeout) or (never_sent and isinstance(exc, rexc.Timeout)):
         return ConnectTimeout(f"connection not established within {timeout[0]}s", **where)
     if isinstance(exc, rexc.ReadTimeout):
         return ReadTimeout(f"no response within the read timeout of {timeout[1]}s", **where)
     if isinstance(exc, rexc.ProxyError):
-        if _timed_out(exc):
+        if timed_out(exc):
             return ConnectTimeout(
                 f"timed out reaching the proxy (connect timeout {timeout[0]}s)", **where
             )
         return ProxyError(f"proxy failed: {reason}", **where)
     if isinstance(exc, rexc.SSLError):
-        if never_sent or _handshake_rejected(exc):
+        if never_sent or handshake_rejected(exc):
             return TLSError(f"TLS handshake failed: {reason}", **where)
         return ConnectionLostError(f"TLS connection failed: {reason}", **where)
     if isinstance(
@@ -151,20 +142,20 @@ def _translate_requests(
     ):
         return InvalidArgumentError(f"invalid request {method} {url}: {reason}")
     if isinstance(exc, rexc.ConnectionError):
-        if any(type(inner).__name__ == "ClosedPoolError" for inner in _chain(exc)):
+        if closed_pool(exc):
             return TransportError("the transport is closed", **where)
-        if _refused(exc):
+        if refused(exc):  # wrapped in MaxRetryError inside ConnectionError
             return ConnectError(f"cannot connect: {reason}", **where)
         if never_sent:
             return ConnectError(f"connection failed before the request was sent: {reason}", **where)
-        if _timed_out(exc):
+        if timed_out(exc):
             return ReadTimeout(f"no response within the read timeout of {timeout[1]}s", **where)
         return ConnectionLostError(f"connection lost after the request was sent: {reason}", **where)
     if isinstance(exc, (rexc.ChunkedEncodingError, rexc.ContentDecodingError)):
         return ConnectionLostError(f"connection lost after the request was sent: {reason}", **where)
     if isinstance(exc, rexc.RequestException):  # RetryError, TooManyRedirects, ...
         return TransportError(f"{type(exc).__name__}: {reason}", **where)
-    error = _translate(exc, never_sent=bool(never_sent), method=method, url=url, timeout=timeout)
+    error = translate(exc, never_sent=bool(never_sent), method=method, url=url, timeout=timeout)
     return type(error)(_redact(str(error.args[0])), method=method, url=url)
 
 
@@ -175,7 +166,7 @@ class _TrackingAdapter(requests.adapters.HTTPAdapter):
     as ``Urllib3Transport`` does. Mounted only on a Session this module creates.
     """
 
-    pool_classes: PoolClasses = {"http": _HTTPPool, "https": _HTTPSPool}
+    pool_classes: PoolClasses = {"http": HTTPPool, "https": HTTPSPool}
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
@@ -191,7 +182,7 @@ class _TrackingAdapter(requests.adapters.HTTPAdapter):
 class _UnverifiedTrackingAdapter(_TrackingAdapter):
     """For ``verify=False``: no ``InsecureRequestWarning`` per request (the caller chose)."""
 
-    pool_classes = {"http": _HTTPPool, "https": _UnverifiedHTTPSPool}
+    pool_classes = {"http": HTTPPool, "https": UnverifiedHTTPSPool}
 
 
 class RequestsTransport(Transport):
@@ -259,11 +250,11 @@ class RequestsTransport(Transport):
             raise InvalidArgumentError(f"invalid request {method} {url}: {exc}") from exc
         # prepare() re-quotes the URL; the signed one must go out untouched.
         prepared.url = url.split("#", 1)[0]
-        _ATTEMPT.reset()
+        ATTEMPT.reset()
         try:
             raw_response = self.session.send(prepared, **self._send_options())
-        except (rexc.RequestException, *_LIBRARY_ERRORS) as exc:
-            never_sent = _ATTEMPT.never_sent if _ATTEMPT.engaged else None
+        except (rexc.RequestException, *LIBRARY_ERRORS) as exc:
+            never_sent = ATTEMPT.never_sent if ATTEMPT.engaged else None
             raise _translate_requests(
                 exc, never_sent=never_sent, method=method, url=url, timeout=self.timeout
             ) from exc
@@ -271,9 +262,9 @@ class RequestsTransport(Transport):
             # Read undecoded, as Urllib3Transport does; a full read hands the
             # connection back to the pool.
             body = raw_response.raw.read(decode_content=False)
-        except _LIBRARY_ERRORS as exc:
+        except LIBRARY_ERRORS as exc:
             raw_response.close()
-            error = _translate(exc, never_sent=False, method=method, url=url, timeout=self.timeout)
+            error = translate(exc, never_sent=False, method=method, url=url, timeout=self.timeout)
             raise type(error)(_redact(str(error.args[0])), method=method, url=url) from exc
         response_headers = Headers(list(raw_response.headers.items()))
         return Response(raw_response.status_code, response_headers, body or b"", request)

@@ -28,7 +28,8 @@ from modelarts.errors import (
 )
 from modelarts.testing import Abort, LoopbackServer
 from modelarts.transport import Request, Response, Transport, Urllib3Transport
-from modelarts.transport.live import DEFAULT_TIMEOUT, _translate
+from modelarts.transport.live import DEFAULT_TIMEOUT
+from modelarts.transport.urllib3_common import translate
 
 Seen = List[Request]
 
@@ -439,7 +440,7 @@ def test_truncated_body_is_connection_lost(serve: Callable[..., LoopbackServer],
 )
 def test_translation_table(exc: BaseException, never_sent: bool,
                            expected: "type[TransportError]") -> None:
-    error = _translate(exc, never_sent=never_sent, method="DELETE", url="https://h/x",
+    error = translate(exc, never_sent=never_sent, method="DELETE", url="https://h/x",
                        timeout=(1.5, 7.0), proxy="http://***@proxy:3128" if isinstance(
                            exc, u3.ProxyError) else None)
     assert type(error) is expected
@@ -452,7 +453,7 @@ def test_a_tls_alert_rejecting_our_certificate_after_sending_is_a_tls_error() ->
 
     alert = ssl.SSLError(1, "[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] alert")
     alert.reason = "TLSV13_ALERT_CERTIFICATE_REQUIRED"  # type: ignore[misc]
-    error = _translate(u3.SSLError(alert), never_sent=False, method="GET", url="https://h/",
+    error = translate(u3.SSLError(alert), never_sent=False, method="GET", url="https://h/",
                        timeout=DEFAULT_TIMEOUT)
     assert type(error) is TLSError
 

@@ -1,0 +1,263 @@
+"""The urllib3 code both live transports share: attempt tracking and error translation.
+
+``Urllib3Transport`` (``live.py``) builds its pools from these classes, and
+``RequestsTransport`` mounts them under requests' adapters, so both know how
+far a failed request got (``ATTEMPT``) and translate a failure into the same
+``modelarts.errors`` exception (``translate``). This module and ``live.py`` are
+the only ones importing urllib3 (``tests/test_package.py`` checks).
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import ssl
+import threading
+from typing import Any, Dict, Optional, Tuple, Type
+
+from urllib3 import exceptions as u3
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from ..errors import (
+    ConnectError,
+    ConnectionLostError,
+    ConnectTimeout,
+    ProxyError,
+    ReadTimeout,
+    TLSError,
+    TransportError,
+)
+
+__all__ = [
+    "ATTEMPT",
+    "LIBRARY_ERRORS",
+    "Attempt",
+    "HTTPPool",
+    "HTTPSPool",
+    "PoolClasses",
+    "UnverifiedHTTPSPool",
+    "closed_pool",
+    "exception_chain",
+    "handshake_rejected",
+    "reason_of",
+    "refused",
+    "timed_out",
+    "translate",
+]
+
+PoolClasses = Dict[str, Type[HTTPConnectionPool]]
+
+LIBRARY_ERRORS = (u3.HTTPError, OSError, http.client.HTTPException)
+# -- knowing whether a request can have left ---------------------------------
+
+
+class Attempt(threading.local):
+    """How far the current thread's request got; read when it fails.
+
+    ``engaged`` is set once one of this module's pools takes the request (a
+    caller-supplied requests adapter, or a mock, never does); ``connecting``
+    while a fresh connection is being opened (TCP, proxy ``CONNECT``, TLS
+    handshake); ``writing`` once the request started going out on a
+    connection. A failure while connecting, or before writing, proves the
+    server never saw the request.
+    """
+
+    engaged = False
+    connecting = False
+    writing = False
+
+    def reset(self) -> None:
+        self.engaged = self.connecting = self.writing = False
+
+    @property
+    def never_sent(self) -> bool:
+        return self.connecting or not self.writing
+
+
+ATTEMPT = Attempt()
+
+
+class TrackedHTTPConnection(HTTPConnection):
+    def connect(self) -> None:
+        ATTEMPT.connecting = True
+        super().connect()
+        ATTEMPT.connecting = False
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        ATTEMPT.writing = True
+        super().request(*args, **kwargs)
+
+
+class TrackedHTTPSConnection(HTTPSConnection):
+    def connect(self) -> None:
+        ATTEMPT.connecting = True
+        super().connect()
+        ATTEMPT.connecting = False
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        ATTEMPT.writing = True
+        super().request(*args, **kwargs)
+
+
+class HTTPPool(HTTPConnectionPool):
+    ConnectionCls = TrackedHTTPConnection
+
+    def urlopen(self, *args: Any, **kwargs: Any) -> Any:
+        ATTEMPT.engaged = True
+        return super().urlopen(*args, **kwargs)
+
+
+class HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = TrackedHTTPSConnection
+
+    def urlopen(self, *args: Any, **kwargs: Any) -> Any:
+        ATTEMPT.engaged = True
+        return super().urlopen(*args, **kwargs)
+
+
+class UnverifiedHTTPSPool(HTTPSPool):
+    """For ``verify=False``: the user chose not to verify, so no warning per request.
+
+    urllib3 warns (``InsecureRequestWarning``) on every unverified request from
+    ``_validate_conn``; filtering warnings instead would change process-wide
+    state from many threads at once. This does what the parent does, minus the
+    warning.
+    """
+
+    def _validate_conn(self, conn: Any) -> None:
+        HTTPConnectionPool._validate_conn(self, conn)
+        if conn.is_closed:
+            conn.connect()
+
+
+# -- translating failures -------------------------------------------------------
+
+# TLS alerts a server sends only while handshaking (RFC 8446 6.2): with TLS 1.3
+# the client finishes first and meets a rejected client certificate on its first
+# read, after writing the request, yet the server never processed it.
+_HANDSHAKE_ALERTS = (
+    "ALERT_BAD_CERTIFICATE",
+    "ALERT_CERTIFICATE_EXPIRED",
+    "ALERT_CERTIFICATE_REQUIRED",
+    "ALERT_CERTIFICATE_REVOKED",
+    "ALERT_CERTIFICATE_UNKNOWN",
+    "ALERT_UNSUPPORTED_CERTIFICATE",
+    "ALERT_UNKNOWN_CA",
+    "ALERT_HANDSHAKE_FAILURE",
+    "ALERT_ACCESS_DENIED",
+)
+
+
+def exception_chain(exc: BaseException) -> "list[BaseException]":
+    """``exc`` and every exception it wraps (causes, contexts, wrapped errors)."""
+    seen: "list[BaseException]" = []
+    todo = [exc]
+    while todo:
+        current = todo.pop(0)
+        if any(current is known for known in seen):
+            continue
+        seen.append(current)
+        # The implicit context counts only where a traceback would show it.
+        context = None if current.__suppress_context__ else current.__context__
+        nested = [current.__cause__ or context]
+        nested += [getattr(current, name, None) for name in ("original_error", "reason")]
+        nested += [arg for arg in current.args if isinstance(arg, BaseException)]
+        todo += [item for item in nested if isinstance(item, BaseException)]
+    return seen
+
+
+def reason_of(exc: BaseException) -> str:
+    """The innermost useful description (``[Errno 111] Connection refused``)."""
+    chain = exception_chain(exc)
+    for inner in reversed(chain):
+        if isinstance(inner, OSError) and str(inner):
+            return str(inner)
+    for inner in chain:
+        if inner.args and isinstance(inner.args[0], str) and inner.args[0]:
+            return inner.args[0]
+    return str(exc) or type(exc).__name__
+
+
+def timed_out(exc: BaseException) -> bool:
+    """Whether a timeout caused ``exc`` (urllib3's NewConnectionError is a
+    ConnectTimeoutError subclass for history's sake, but no timeout)."""
+    return any(
+        isinstance(inner, (socket.timeout, TimeoutError))
+        or (isinstance(inner, u3.TimeoutError) and not isinstance(inner, u3.NewConnectionError))
+        for inner in exception_chain(exc)
+    )
+
+
+def handshake_rejected(exc: BaseException) -> bool:
+    for inner in exception_chain(exc):
+        if isinstance(inner, ssl.SSLCertVerificationError):
+            return True
+        # ``reason`` is set by the ssl module; an SSLError built elsewhere lacks it.
+        reason = getattr(inner, "reason", None) or ""
+        if isinstance(inner, ssl.SSLError) and reason.endswith(_HANDSHAKE_ALERTS):
+            return True
+    return False
+
+
+def translate(
+    exc: BaseException,
+    *,
+    never_sent: bool,
+    method: str,
+    url: str,
+    timeout: Tuple[Optional[float], Optional[float]],
+    proxy: Optional[str] = None,
+) -> TransportError:
+    """The ``modelarts.errors`` exception for a urllib3 or OS failure.
+
+    ``never_sent`` says whether the request provably never left (see
+    ``Attempt``); ``proxy`` is the redacted proxy URL of the route, if any.
+    """
+    where = {"method": method, "url": url}
+    via = f" via proxy {proxy}" if proxy else ""
+    reason = reason_of(exc)
+    if isinstance(exc, u3.ClosedPoolError):
+        return TransportError("the transport is closed", **where)
+    if never_sent:
+        if isinstance(exc, u3.ProxyError) or (proxy and isinstance(exc, u3.NewConnectionError)):
+            if timed_out(exc):
+                return ConnectTimeout(
+                    f"timed out reaching proxy {proxy} (connect timeout {timeout[0]}s)", **where
+                )
+            return ProxyError(f"proxy {proxy} failed: {reason}", **where)
+        if isinstance(exc, u3.NameResolutionError):
+            return ConnectError(f"cannot resolve host{via}: {reason}", **where)
+        if isinstance(exc, u3.NewConnectionError):
+            return ConnectError(f"cannot connect{via}: {reason}", **where)
+        if isinstance(exc, u3.SSLError):
+            return TLSError(f"TLS handshake failed{via}: {reason}", **where)
+        if timed_out(exc):
+            return ConnectTimeout(f"connection not established within {timeout[0]}s{via}", **where)
+        return ConnectError(
+            f"connection failed before the request was sent{via}: {reason}", **where
+        )
+    if isinstance(exc, u3.ReadTimeoutError) or timed_out(exc):
+        return ReadTimeout(f"no response within the read timeout of {timeout[1]}s", **where)
+    if handshake_rejected(exc):
+        return TLSError(f"the server rejected the TLS handshake{via}: {reason}", **where)
+    if isinstance(
+        exc, (u3.ProtocolError, u3.SSLError, u3.ProxyError, OSError, http.client.HTTPException)
+    ):
+        return ConnectionLostError(
+            f"connection lost after the request was sent{via}: {reason}", **where
+        )
+    return TransportError(f"{type(exc).__name__}: {reason}", **where)
+
+
+def refused(exc: BaseException) -> bool:
+    """Whether the TCP connection was never opened (refused, or the name did not resolve)."""
+    return any(
+        isinstance(inner, (u3.NewConnectionError, u3.NameResolutionError))
+        for inner in exception_chain(exc)
+    )
+
+
+def closed_pool(exc: BaseException) -> bool:
+    """Whether ``exc`` comes from a pool that was closed (the transport is closed)."""
+    return any(isinstance(inner, u3.ClosedPoolError) for inner in exception_chain(exc))
