@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import socket
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from modelarts.session import Session
+from modelarts.testing.plugin import NetworkGuard
 
 # Hypothesis: deterministic in CI, quick everywhere; `--hypothesis-profile=thorough` for more.
 settings.register_profile(
@@ -33,52 +34,20 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: Any) -
     monkeypatch.setenv("USERPROFILE", str(home))
 
 
-def _is_loopback(address: Any) -> bool:
-    if not isinstance(address, tuple):
-        return True  # AF_UNIX paths and the like never leave the machine
-    host = address[0]
-    if host in ("localhost",):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-_real_connect = socket.socket.connect
-_real_connect_ex = socket.socket.connect_ex
-_real_getaddrinfo = socket.getaddrinfo
-
-
 @pytest.fixture(autouse=True)
-def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any connection attempt to a non-loopback address fails the test loudly."""
+def _loopback_only(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Any network use but loopback fails the test: the guard the plugin ships.
 
-    def guard(address: Any) -> None:
-        if not _is_loopback(address):
-            pytest.fail(f"test tried to connect to {address!r}: only 127.0.0.1 is allowed")
-
-    def connect(self: socket.socket, address: Any) -> None:
-        guard(address)
-        _real_connect(self, address)
-
-    def connect_ex(self: socket.socket, address: Any) -> int:
-        guard(address)
-        return _real_connect_ex(self, address)
-
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        # A DNS query is traffic too: only literal addresses and localhost resolve.
-        name = host.decode() if isinstance(host, bytes) else host
-        if name is not None and name != "localhost":
-            try:
-                ipaddress.ip_address(name)
-            except ValueError:
-                pytest.fail(f"test tried to resolve {name!r}: only 127.0.0.1 is allowed")
-        return _real_getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    Subprocesses are allowed (the CLI and recorder tests start Python), and
+    ``Session.set_endpoint`` is forgotten after every test.
+    """
+    guard = NetworkGuard(request.node.nodeid, allow_subprocesses=True)
+    guard.install()
+    try:
+        yield
+    finally:
+        guard.uninstall()
+        Session.clear_endpoints()
 
 
 # -- TLS: one test CA for the whole run --------------------------------------------

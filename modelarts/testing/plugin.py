@@ -29,7 +29,11 @@ Sessions that reach it over real HTTP (``modelarts_fake_server.session()``).
 
 Registered through the ``pytest11`` entry point, this module is imported by
 every pytest run of a project that installs the SDK, so it imports only pytest
-and the standard library; the SDK loads inside the fixtures that use it.
+and the standard library; the SDK loads inside the fixtures that use it. It
+hooks no test's setup, and no test's report until a test uses one of its
+fixtures (``_Outcomes``): a project that never does runs as if it were not
+installed. After a test that used them, whatever
+``Session.set_endpoint`` stored is cleared (``Session.clear_endpoints()``).
 """
 
 from __future__ import annotations
@@ -141,7 +145,6 @@ class _State:
 
 
 _STATE = pytest.StashKey[_State]()
-_CALL_EXCINFO = pytest.StashKey[Optional["pytest.ExceptionInfo[BaseException]"]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -160,20 +163,37 @@ def _state(config: pytest.Config) -> _State:
     return config.stash[_STATE]
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: "pytest.CallInfo[None]") -> None:
-    # Fixture teardowns need the test's own outcome: a blocked connection that the
-    # test swallowed, and replay coverage, which counts passing tests only.
-    if call.when == "call":
-        item.stash[_CALL_EXCINFO] = call.excinfo
+_OUTCOME = pytest.StashKey[Tuple[bool, Optional[BaseException]]]()
+_OUTCOMES_PLUGIN = "modelarts-test-outcomes"
 
 
-def _call_excinfo(node: pytest.Item) -> Tuple[bool, Optional[BaseException]]:
-    """``(ran, exception)`` for the call phase of ``node``."""
-    if _CALL_EXCINFO not in node.stash:
-        return False, None
-    excinfo = node.stash[_CALL_EXCINFO]
-    return True, excinfo.value if excinfo is not None else None
+class _Outcomes:
+    """Keeps the call-phase outcome of the tests that use this plugin's fixtures.
+
+    Fixture teardowns need it: a blocked connection the test swallowed fails
+    the test anyway, and replay coverage counts passing tests only. It is
+    registered the first time a test uses one of the fixtures, so a project
+    that never does has no hook on its tests at all; after that it keeps
+    nothing for a test that does not use them.
+    """
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: "pytest.CallInfo[None]") -> None:
+        if call.when == "call" and _OUTCOME in item.stash:
+            item.stash[_OUTCOME] = (True, call.excinfo.value if call.excinfo else None)
+
+
+def _watch(item: pytest.Item) -> None:
+    """Keep ``item``'s outcome for ``_call_outcome``, registering ``_Outcomes`` once."""
+    item.stash[_OUTCOME] = (False, None)
+    plugins = item.config.pluginmanager
+    if not plugins.has_plugin(_OUTCOMES_PLUGIN):
+        plugins.register(_Outcomes(), _OUTCOMES_PLUGIN)
+
+
+def _call_outcome(item: pytest.Item) -> Tuple[bool, Optional[BaseException]]:
+    """``(ran, exception)`` for the call phase of a ``_watch``-ed ``item``."""
+    return item.stash.get(_OUTCOME, (False, None))
 
 
 # -- fixture file names --------------------------------------------------------------
@@ -307,13 +327,14 @@ def modelarts_network_guard(request: pytest.FixtureRequest) -> Iterator[Optional
         yield None
         return
     item = _test_item(request)
+    _watch(item)
     guard = NetworkGuard(item.nodeid)
     guard.install()
     try:
         yield guard
     finally:
         guard.uninstall()
-    ran, error = _call_excinfo(item)
+    ran, error = _call_outcome(item)
     if ran and guard.swallowed(error):
         pytest.fail(
             guard.message(", ".join(guard.blocked)) + " (the test caught the failure)",
@@ -340,6 +361,7 @@ def modelarts_session(
     state = _state(request.config)
     item = _test_item(request)
     path = modelarts_fixture_path
+    _watch(item)
     _, allow_repeats = _marker_options(item)
     if state.mode == "none" and not path.exists():
         _fail_setup(
@@ -366,13 +388,14 @@ def modelarts_session(
         yield session
     finally:
         session.close()
-    ran, error = _call_excinfo(item)
+        _forget_endpoints()
+    ran, error = _call_outcome(item)
     if isinstance(transport, RecordingTransport) and state.mode == "none" and ran and not error:
         state.coverage.note(path, transport)
 
 
 @pytest.fixture
-def modelarts_fake(modelarts_network_guard: Optional[NetworkGuard]) -> "FakeModelArts":
+def modelarts_fake(modelarts_network_guard: Optional[NetworkGuard]) -> Iterator["FakeModelArts"]:
     """A fresh in-memory ``FakeModelArts`` on a ``FakeClock`` (``modelarts_fake.clock``).
 
     Use it as a transport, passing its clock so signatures agree with it::
@@ -383,7 +406,16 @@ def modelarts_fake(modelarts_network_guard: Optional[NetworkGuard]) -> "FakeMode
     from .clock import FakeClock
     from .fake import FakeModelArts
 
-    return FakeModelArts(clock=FakeClock())
+    yield FakeModelArts(clock=FakeClock())
+    _forget_endpoints()
+
+
+def _forget_endpoints() -> None:
+    """``Session.set_endpoint`` holds for the whole process; a test using these
+    fixtures leaves nothing set for the next one."""
+    from ..session import Session
+
+    Session.clear_endpoints()
 
 
 @pytest.fixture

@@ -357,3 +357,37 @@ def test_once_records_from_a_loopback_cloud_then_the_default_mode_replays_offlin
     assert "ERROR at teardown of test_swallowed" in out
     assert "(the test caught the failure)" in out
     assert "never replayed" not in out  # every recorded interaction was used
+
+
+# -- what the plugin does to tests that do not use it ------------------------------------------
+
+
+def test_a_test_without_the_fixtures_gets_no_hook_and_set_endpoint_is_cleared_after_one_that_has(
+    project: pytest.Pytester,
+) -> None:
+    project.makepyfile(
+        """
+        from modelarts.session import Session
+
+        def _hooked(config):
+            return config.pluginmanager.has_plugin("modelarts-test-outcomes")
+
+        def test_plain(request):
+            assert not _hooked(request.config)
+            Session.set_endpoint(modelarts_endpoint="http://127.0.0.1:9")
+
+        def test_plain_keeps_what_it_set(request):
+            # Not the plugin's business: it only cleans up after its own fixtures.
+            session = Session("AK00000000000000000001", "sk", "p", "cn-north-4")
+            assert session.modelarts_endpoint == "http://127.0.0.1:9"
+
+        def test_fake(modelarts_fake, request):
+            assert _hooked(request.config)
+
+        def test_after_a_plugin_fixture_nothing_is_left_set():
+            session = Session("AK00000000000000000001", "sk", "p", "cn-north-4")
+            assert session.modelarts_endpoint == "https://modelarts.cn-north-4.myhuaweicloud.com"
+        """
+    )
+    result = project.runpytest_inprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=4)
