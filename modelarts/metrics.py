@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
 from .errors import ResponseFormatError
 
@@ -116,6 +116,11 @@ def _number(value: Any, where: str) -> float:
     raise ResponseFormatError(f"expected a number, got {type(value).__name__}", field=where)
 
 
+def _is_list(value: Any) -> bool:
+    # A JSON array: a list as decoded, or a record's read-only view of one.
+    return isinstance(value, Sequence) and not isinstance(value, (str, bytes))
+
+
 def _values(value: Any, where: str) -> Dict[str, float]:
     if value is None:
         return {}
@@ -140,7 +145,7 @@ def _model(value: Any) -> ModelMetrics:
     )
     items = data.get("metric")
     items = [] if items is None else items
-    if not isinstance(items, list):
+    if not _is_list(items):
         raise ResponseFormatError("expected a list", field=f"{name}.metric")
     classes = []
     for index, item in enumerate(items):
@@ -171,7 +176,7 @@ def _system(value: Any) -> SystemMetrics:
             continue
         if points is None:
             continue
-        if not isinstance(points, list):
+        if not _is_list(points):
             raise ResponseFormatError("expected a list of numbers", field=f"{name}.{key}")
         sdk_name = SYSTEM_SERIES.get(key, (key, ""))[0]
         series[sdk_name] = tuple(

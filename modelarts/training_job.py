@@ -6,6 +6,7 @@
 
     job = TrainingJob(session, "182626", "278813")
     info = job.get_job_info()                      # the version-details body, a dict
+    job.metrics().model.total["accuracy"]          # typed metrics (modelarts.metrics)
     for version in Estimator(session, job_id="182626").iter_job_versions():
         if version.status.is_terminal:
             print(version.version_name, version.status.label, version.duration)
@@ -17,13 +18,16 @@ received) plus the session its operations use.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union, cast
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple, Union, cast
 
 from . import training_api as api
 from .errors import ConfigurationError, InvalidArgumentError
 from .job_status import JobStatus
 from .schemas import Version, VersionsPage, load_version_detail
 from .training_api import Caller, normalize_id
+
+if TYPE_CHECKING:
+    from .metrics import Metrics
 
 __all__ = ["JobStatus", "TrainingJob"]
 
@@ -221,3 +225,19 @@ class TrainingJob(Version):
             order=order,
         )
         return log.as_dict()
+
+    def metrics(self, *, refresh: bool = False) -> Metrics:
+        """This version's model and system metrics, typed (``modelarts.metrics.Metrics``).
+
+        Read from this handle's record when it holds both metric fields (a
+        listing or a details body: a snapshot, which does not change as the
+        version runs); otherwise, or with ``refresh=True``, from a fresh
+        version-details call (modelarts_03_0047).
+        """
+        from .metrics import parse_metrics  # loaded on first use, like the log schemas
+
+        record = self.raw
+        names = ("model_metric_list", "system_metric_list")
+        if refresh or not all(name in record for name in names):
+            record = api.get_version(self._client(), self.job_id, self.version_id).raw
+        return parse_metrics(record.get(names[0]), record.get(names[1]))
