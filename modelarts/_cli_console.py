@@ -9,14 +9,16 @@ recording) however the command ends.
 
 from __future__ import annotations
 
-import logging
 import os
+import sys
 import time
-from typing import Any, Callable, Iterable, Iterator, Optional, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, TextIO, TypeVar
 
-from .session import Session
-from .transport import Transport
-from .transport.choice import choose_transport
+from . import __version__
+
+if TYPE_CHECKING:  # loaded by the first command that talks to ModelArts, not by --help
+    from .session import Session
+    from .transport import Transport
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -28,6 +30,7 @@ __all__ = [
     "Context",
     "Progress",
     "UsageError",
+    "version_line",
 ]
 
 #: The exit statuses of ``modelarts`` (re-exported by ``modelarts.cli``).
@@ -39,9 +42,12 @@ EXIT_BROKEN_PIPE = 141  # the output's reader went away: 128 + SIGPIPE
 
 _T = TypeVar("_T")
 
-logger = logging.getLogger("modelarts.cli")
-
 _SLICE = 2048
+
+
+def version_line() -> str:
+    """What ``modelarts --version`` prints: ``modelarts 0.1.0 (Python 3.11.7)``."""
+    return f"modelarts {__version__} (Python {sys.version.split()[0]})\n"
 
 
 class UsageError(Exception):
@@ -189,6 +195,10 @@ class Context:
         """The Session for the global options (built once)."""
         if self._session is not None:
             return self._session
+        import logging
+
+        from .session import Session
+
         args = self.args
         transport = self._transport()
         try:
@@ -203,11 +213,16 @@ class Context:
             if transport is not None:
                 transport.close()
             raise
-        logger.debug("%r over %r", self._session, self._session.transport)  # no secrets in either
+        # No secrets in either repr. (logging is loaded by now: the Session uses it.)
+        logging.getLogger("modelarts.cli").debug(
+            "%r over %r", self._session, self._session.transport
+        )
         return self._session
 
     def _transport(self) -> Optional[Transport]:
         """The transport ``--replay``/``--record`` ask for; ``None`` leaves it to the Session."""
+        from .transport.choice import choose_transport
+
         args = self.args
         if args.replay is not None:
             if not os.path.isfile(args.replay):

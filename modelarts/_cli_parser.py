@@ -10,15 +10,13 @@ calling ``sys.exit``, so that ``main`` returns the status.
 from __future__ import annotations
 
 import argparse
-import platform
 import sys
-from typing import Any, NoReturn, Optional, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, Optional, Sequence
 
-from . import __version__
-from ._cli_console import EXIT_OK, EXIT_USAGE, Console
-from .errors import ConfigurationError
-from .training_job import JobStatus
-from .transport import RecordMode
+from ._cli_console import EXIT_OK, EXIT_USAGE, Console, version_line
+
+if TYPE_CHECKING:  # imported when an option needs them, so that --help stays quick
+    from .transport.record_modes import RecordMode
 
 __all__ = ["ParserExit", "build_parser"]
 
@@ -62,8 +60,7 @@ class _Version(argparse.Action):
         self, parser: argparse.ArgumentParser, namespace: Any, values: Any, option: Any = None
     ) -> None:
         console = parser.console if isinstance(parser, _Parser) else None
-        text = f"modelarts {__version__} (Python {platform.python_version()})\n"
-        (console.stdout if console else sys.stdout).write(text)
+        (console.stdout if console else sys.stdout).write(version_line())
         raise ParserExit(EXIT_OK)
 
 
@@ -82,6 +79,8 @@ def _bounded(low: int, high: int) -> Any:
 
 
 def _status(text: str) -> int:
+    from .job_status import JobStatus
+
     word = text.strip()
     if word.isdigit():
         return int(word)
@@ -94,7 +93,10 @@ def _status(text: str) -> int:
     )
 
 
-def _record_mode(text: str) -> RecordMode:
+def _record_mode(text: str) -> "RecordMode":
+    from .errors import ConfigurationError
+    from .transport.record_modes import RecordMode
+
     try:
         return RecordMode.parse(text)
     except ConfigurationError as exc:

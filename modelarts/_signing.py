@@ -36,8 +36,6 @@ official signer mishandles or where the wire is what counts:
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 from datetime import datetime, timezone
 from typing import Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
@@ -74,7 +72,8 @@ __all__ = [
 ALGORITHM = "SDK-HMAC-SHA256"
 #: ``X-Sdk-Date`` format: UTC, no separators, a literal ``Z``.
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
-EMPTY_PAYLOAD_HASH = hashlib.sha256(b"").hexdigest()
+#: The hex SHA-256 of no bytes (``tests/test_signing.py`` checks it).
+EMPTY_PAYLOAD_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 
 HEADER_AUTHORIZATION = "Authorization"
@@ -271,7 +270,7 @@ def payload_hash(body: Optional[bytes], headers: Headers) -> str:
     declared = headers.get(HEADER_CONTENT_SHA256, "").strip()
     if declared:
         return declared
-    return hashlib.sha256(body).hexdigest()
+    return _sha256(body)
 
 
 def canonical_request(
@@ -288,13 +287,23 @@ def canonical_request(
 
 def string_to_sign(date: str, canonical: str) -> str:
     """``SDK-HMAC-SHA256\\n<date>\\n<hex sha256 of the canonical request>``."""
-    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    return f"{ALGORITHM}\n{date}\n{digest}"
+    return f"{ALGORITHM}\n{date}\n{_sha256(canonical.encode('utf-8'))}"
 
 
 def signature(secret_key: str, to_sign: str) -> str:
     """Lower-case hex HMAC-SHA256 keyed with the raw SK (no key derivation)."""
+    import hashlib
+    import hmac
+
     return hmac.new(secret_key.encode("utf-8"), to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _sha256(data: bytes) -> str:
+    # hashlib is imported when the first request is signed: a Session that
+    # replays, and ``modelarts --help``, never load it.
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def authorization_header(

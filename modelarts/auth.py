@@ -23,7 +23,6 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Callable, Generator, NamedTuple, Optional, Tuple, Union
 
 from . import _signing as signing
@@ -157,6 +156,8 @@ class AccessKeyAuth(Auth):
         date = response.headers.get("Date")
         if not date:
             return False
+        from email.utils import parsedate_to_datetime  # rarely needed; it loads socket
+
         try:
             server_now = parsedate_to_datetime(date)
         except (TypeError, ValueError, IndexError):

@@ -25,15 +25,9 @@ the request log and the traceback.
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import platform
 import sys
-import traceback
-from typing import Any, Iterator, Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Optional, Sequence, TextIO
 
-from . import __version__
-from ._cli_commands import COMMANDS, Aborted
 from ._cli_console import (
     EXIT_BROKEN_PIPE,
     EXIT_FAILED,
@@ -41,23 +35,12 @@ from ._cli_console import (
     EXIT_OK,
     EXIT_USAGE,
     Console,
-    Context,
-    UsageError,
+    version_line,
 )
-from ._cli_parser import ParserExit, build_parser
-from .errors import (
-    APIError,
-    ConfigurationError,
-    ConnectError,
-    CredentialsNotFoundError,
-    FixtureError,
-    ModelArtsError,
-    ResponseFormatError,
-    TransportError,
-    UnmatchedRequestError,
-    safe_for_terminal,
-)
-from .transport import RecordMode
+from ._lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from ._cli_parser import build_parser
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -69,7 +52,8 @@ __all__ = [
     "main",
 ]
 
-logger = logging.getLogger("modelarts.cli")
+# The parser loads on first use: ``modelarts --version`` needs none of it.
+__getattr__, __dir__ = lazy_attributes(__name__, {"build_parser": "._cli_parser"}, __all__)
 
 
 def main(
@@ -82,182 +66,29 @@ def main(
     """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status.
 
     The streams default to the process's own; whether to prompt or to draw
-    progress is decided by their ``isatty()``.
+    progress is decided by their ``isatty()``. Each step imports what it
+    needs when it needs it: ``--version`` loads no parser, ``--help`` no SDK.
     """
     console = Console(
         stdin if stdin is not None else sys.stdin,
         stdout if stdout is not None else sys.stdout,
         stderr if stderr is not None else sys.stderr,
     )
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments == ["--version"]:  # what the parser's --version prints, without the parser
+        console.out(version_line())
+        return EXIT_OK
+    from ._cli_parser import ParserExit, build_parser
+
     parser = build_parser(console)
     try:
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(arguments)
         if args.replay is not None and args.record is not None:
             parser.error("--replay and --record exclude each other")
         if args.record_mode is not None and args.record is None:
             parser.error("--record-mode needs --record FILE")
     except ParserExit as done:
         return done.status
-    if args.record_mode is None:
-        args.record_mode = RecordMode.ALL
-    return _run(args, console)
+    from ._cli_run import run
 
-
-# -- running a command ------------------------------------------------------------------------
-
-
-def _run(args: Any, console: Console) -> int:
-    handler, template = COMMANDS[args.command]
-    what = template.format(
-        job_id=getattr(args, "job_id", ""), version_id=getattr(args, "version_id", "")
-    )
-    context = Context(args, console)
-    with _logging(console.stderr, debug=args.debug):
-        logger.debug(
-            "modelarts %s on Python %s, about to %s", __version__, platform.python_version(), what
-        )
-        try:
-            status = handler(context, args)
-            console.stdout.flush()  # a closed pipe shows here, not at interpreter exit
-        except (Exception, KeyboardInterrupt) as exc:
-            status = _failure(exc, what, console, debug=args.debug)
-        try:
-            context.close()  # the recording is written here, whether the command failed or not
-        except (Exception, KeyboardInterrupt) as exc:
-            done = f"save the recording {args.record}" if args.record else "close the session"
-            failed = _failure(exc, done, console, debug=args.debug)
-            status = status or failed
-        return status
-
-
-class _TerminalSafe(logging.Formatter):
-    """Log lines quote the server (request ids): shown on stderr, never obeyed by it."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return safe_for_terminal(super().format(record), keep_newlines=True)
-
-
-@contextlib.contextmanager
-def _logging(stream: TextIO, *, debug: bool) -> Iterator[None]:
-    """The SDK's log on ``stream`` for the command's duration: warnings, or everything
-    with ``--debug`` (one line per request; the SDK redacts secrets itself)."""
-    package = logging.getLogger("modelarts")
-    handler = logging.StreamHandler(stream)
-    if debug:
-        handler.setFormatter(
-            _TerminalSafe(
-                "%(asctime)s.%(msecs)03d %(name)s %(levelname)s %(message)s", "%H:%M:%S"
-            )
-        )
-    else:
-        handler.setFormatter(_TerminalSafe("modelarts: %(levelname)s: %(message)s"))
-    saved = package.level, package.propagate
-    package.setLevel(logging.DEBUG if debug else logging.WARNING)
-    package.propagate = False
-    package.addHandler(handler)
-    try:
-        yield
-    finally:
-        package.removeHandler(handler)
-        package.setLevel(saved[0])
-        package.propagate = saved[1]
-
-
-def _failure(exc: BaseException, what: str, console: Console, *, debug: bool) -> int:
-    """Report ``exc`` as one line on stderr (after the traceback with ``--debug``)."""
-    if isinstance(exc, BrokenPipeError):
-        # Nothing to say: the reader has gone. The failed write dropped what was
-        # buffered, so the interpreter's final flush of stdout stays quiet too.
-        return EXIT_BROKEN_PIPE
-    if debug:
-        trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        console.stderr.write(safe_for_terminal(trace, keep_newlines=True))
-    if isinstance(exc, KeyboardInterrupt):
-        return EXIT_INTERRUPTED
-    status, line = _describe(exc, what)
-    try:
-        console.err(f"modelarts: {safe_for_terminal(_one_line(line))}")
-    except BrokenPipeError:
-        pass
-    return status
-
-
-def _describe(exc: BaseException, what: str) -> "tuple[int, str]":
-    if isinstance(exc, UsageError):
-        return EXIT_USAGE, f"error: {exc}"
-    if isinstance(exc, CredentialsNotFoundError):
-        tried = "; ".join(f"{source}: {missing}" for source, missing in exc.sources[1:])
-        return EXIT_USAGE, (
-            f"error: no credentials found ({tried}); set HUAWEICLOUD_SDK_AK and "
-            "HUAWEICLOUD_SDK_SK, or replay a recording with --replay FILE"
-        )
-    if isinstance(exc, ConfigurationError):  # InvalidArgumentError included: a bad id or value
-        return EXIT_USAGE, f"error: {exc}"
-    if isinstance(exc, Aborted):
-        return EXIT_FAILED, str(exc)
-    if isinstance(exc, APIError):
-        return EXIT_FAILED, f"error: could not {what}: {_api_problem(exc)}"
-    if isinstance(exc, TransportError):
-        return EXIT_FAILED, f"error: could not {what}: {exc}; {_transport_advice(exc)}"
-    if isinstance(exc, ResponseFormatError):
-        return EXIT_FAILED, (
-            f"error: could not {what}: {exc}; rerun with --debug and report it, "
-            "quoting the request id"
-        )
-    if isinstance(exc, UnmatchedRequestError):
-        return EXIT_FAILED, f"error: could not {what}: {_unmatched(exc)}"
-    if isinstance(exc, (FixtureError, ModelArtsError, OSError)):
-        return EXIT_FAILED, f"error: could not {what}: {exc}"
-    return EXIT_FAILED, (
-        f"internal error while trying to {what}: {type(exc).__name__}: {exc}; "
-        "rerun with --debug for the traceback and please report it"
-    )
-
-
-def _api_problem(exc: APIError) -> str:
-    text = f"{exc.error_code}: {exc.error_msg or '(no message)'} "
-    text += f"(HTTP {exc.status_code}, request id {exc.request_id or 'none'})"
-    advice = [exc.hint] if exc.hint else []
-    status = exc.status_code
-    if status == 404:
-        advice.append(
-            "check the ids: 'modelarts jobs list' shows the jobs, "
-            "'modelarts jobs versions JOB_ID' the versions of one"
-        )
-    elif status == 429:
-        advice.append("the service is throttling requests; wait a little and try again")
-    elif status >= 500:
-        advice.append("the service failed; try again later and quote the request id if it persists")
-    elif status in (401, 403) and not exc.hint:
-        advice.append("check HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK and --project-id")
-    return "; ".join([text, *advice])
-
-
-def _transport_advice(exc: TransportError) -> str:
-    if isinstance(exc, ConnectError) or exc.method in ("", "GET"):
-        return "check the endpoint (--endpoint, --region) and the network or proxy settings"
-    # Sent, but no answer: a stop or delete may have happened all the same.
-    return (
-        "the request was sent but no answer came, so it may have taken effect; "
-        "check with 'modelarts jobs versions JOB_ID' before trying again"
-    )
-
-
-def _unmatched(exc: UnmatchedRequestError) -> str:
-    lines = str(exc).splitlines()
-    facts = {
-        key.strip(): value.strip()
-        for key, _, value in (line.partition(":") for line in lines[1:4])
-        if value
-    }
-    request = facts.get("request", "this request")
-    fixture = facts.get("fixture", "")
-    return (
-        f"the fixture {fixture} holds no answer for {request}; check the ids and options against "
-        "the recording (--debug lists the closest recorded requests), or record it "
-        "with --record FILE"
-    )
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return run(args, console)

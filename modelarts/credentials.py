@@ -9,7 +9,6 @@ one, ``CredentialsNotFoundError`` lists every source and what it lacked.
 
 from __future__ import annotations
 
-import configparser
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -217,6 +216,8 @@ def credentials_file_path(env: Mapping[str, str]) -> Path:
 
 def read_credentials_file(path: Path) -> "Optional[Dict[str, str]]":
     """The ``[basic]`` section of an INI credentials file; None if the file is absent."""
+    import configparser  # only when a file is read: a replay or --help need none
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         with open(path, encoding="utf-8") as handle:

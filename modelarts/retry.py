@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 import random
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Callable, FrozenSet, Optional, Tuple
 
 from .errors import ConnectError, InvalidArgumentError, TransportError
@@ -52,6 +51,8 @@ def parse_retry_after(value: Optional[str], now: datetime) -> Optional[float]:
         return None
     if text.isascii() and text.isdigit():  # "²" passes isdigit() alone, then float() fails
         return float(text)
+    from email.utils import parsedate_to_datetime  # on a retryable answer only (it loads socket)
+
     try:
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):

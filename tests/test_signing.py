@@ -637,3 +637,9 @@ def test_the_signature_changes_when_any_signed_input_changes(
     else:
         changed["sk"] = spec["sk"] + "0"
     assert _sign_spec(changed) != _sign_spec(spec)
+
+
+def test_the_empty_payload_hash_is_the_sha256_of_nothing() -> None:
+    import hashlib
+
+    assert hashlib.sha256(b"").hexdigest() == EMPTY_PAYLOAD_HASH

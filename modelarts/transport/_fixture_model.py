@@ -6,11 +6,10 @@ traffic. Bodies are classified once, here, so recording and replay agree.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from types import MappingProxyType
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
 from .. import __version__
 from .base import Request, Response, compact_json
@@ -24,6 +23,7 @@ __all__ = [
     "StoredResponse",
     "body_from_bytes",
     "reject_constant",
+    "sha256_hex",
 ]
 
 _TEXTUAL_MARKERS = ("json", "xml", "javascript", "x-www-form-urlencoded", "charset=")
@@ -36,8 +36,12 @@ class _Invalid:
 _INVALID = _Invalid()
 
 
-@dataclass(frozen=True)
-class Body:
+# Immutable values as NamedTuples, not dataclasses: a replay loads this module,
+# and the dataclasses machinery would be most of its import time.
+_NO_HEADERS: Mapping[str, str] = MappingProxyType({})
+
+
+class Body(NamedTuple):
     """A body as stored: ``kind`` is ``empty``, ``json``, ``text`` or ``binary``."""
 
     kind: str = "empty"
@@ -60,7 +64,7 @@ class Body:
         if self.kind == "text":
             return "text:" + str(self.value)
         if self.kind == "binary":
-            return "binary:" + hashlib.sha256(bytes(self.value)).hexdigest()
+            return "binary:" + sha256_hex(bytes(self.value))
         return ""
 
     def summary(self, limit: int = 200) -> str:
@@ -79,14 +83,13 @@ class Body:
 EMPTY_BODY = Body()
 
 
-@dataclass(frozen=True)
-class StoredRequest:
+class StoredRequest(NamedTuple):
     """A request as the fixture keeps it: normalised, redacted, host-free."""
 
     method: str
     path: str
     query: Tuple[Tuple[str, str], ...] = ()
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = _NO_HEADERS
     body: Body = EMPTY_BODY
 
     def target(self) -> str:
@@ -96,12 +99,11 @@ class StoredRequest:
         return self.path + "?" + "&".join(f"{k}={v}" for k, v in self.query)
 
 
-@dataclass(frozen=True)
-class StoredResponse:
+class StoredResponse(NamedTuple):
     """A response as the fixture keeps it."""
 
     status: int
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = _NO_HEADERS
     body: Body = EMPTY_BODY
 
     def to_response(self, request: Optional[Request] = None) -> Response:
@@ -115,16 +117,14 @@ class StoredResponse:
         return Response(self.status, dict(self.headers), self.body.to_bytes(), request=request)
 
 
-@dataclass(frozen=True)
-class Interaction:
+class Interaction(NamedTuple):
     """One request and the response it got."""
 
     request: StoredRequest
     response: StoredResponse
 
 
-@dataclass(frozen=True)
-class Fixture:
+class Fixture(NamedTuple):
     """A whole fixture file."""
 
     interactions: Tuple[Interaction, ...] = ()
@@ -188,3 +188,10 @@ def _strict_json(data: bytes) -> Any:
         )
     except (UnicodeDecodeError, ValueError, RecursionError):
         return _INVALID
+
+
+def sha256_hex(data: bytes) -> str:
+    """The hex SHA-256 of ``data``: names side files and compares binary bodies."""
+    import hashlib  # binary bodies are rare: a replay of JSON never loads it
+
+    return hashlib.sha256(data).hexdigest()

@@ -53,16 +53,13 @@ No body key means an empty body.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
 import stat
-import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple, Union
+from typing import Any, Dict, NamedTuple, Optional, Tuple, Union
 
 from .. import __version__
 from ..errors import FixtureError, FixtureFormatError, FixtureNotFoundError
@@ -75,6 +72,7 @@ from ._fixture_model import (
     StoredResponse,
     body_from_bytes,
     reject_constant,
+    sha256_hex,
 )
 
 __all__ = [
@@ -141,8 +139,7 @@ def _scalar(value: Any) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class RenderedFixture:
+class RenderedFixture(NamedTuple):
     """A fixture serialised but not yet written: checked for secrets in between."""
 
     text: str
@@ -190,7 +187,7 @@ def _put_body(doc: Dict[str, Any], body: Body, prefix: str, side_files: Dict[str
         doc["text"] = body.value
     elif body.kind == "binary":
         data = bytes(body.value)
-        name = f"{prefix}.{hashlib.sha256(data).hexdigest()[:12]}.bin"
+        name = f"{prefix}.{sha256_hex(data)[:12]}.bin"
         side_files[name] = data
         doc["file"] = name
 
@@ -222,6 +219,8 @@ def _file_mode(target: Path) -> int:
 
 
 def _write_atomically(target: Path, data: bytes, mode: int) -> None:
+    import tempfile  # writing only: replaying never loads it (nor shutil and random)
+
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as stream:
