@@ -16,16 +16,25 @@ Arguments are checked before any request is sent (``InvalidArgumentError``, a
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Union
 
 from . import training_api as api
 from ._idset import IdSet
+from ._lazy import lazy_attributes
 from .errors import InvalidArgumentError
 from .schemas import VersionsPage
 from .training_api import Caller, normalize_id
 from .training_job import TrainingJob
 
-__all__ = ["Estimator", "RUN_OPTIONS", "VersionIterator"]
+if TYPE_CHECKING:
+    from .visualization import VisualizationJob
+
+__all__ = ["Estimator", "RUN_OPTIONS", "VersionIterator", "VisualizationJob"]
+
+# ``VisualizationJob`` is importable from here, as in the old SDK, and loads on first use.
+__getattr__, __dir__ = lazy_attributes(
+    __name__, {"VisualizationJob": "modelarts.visualization"}, __all__
+)
 
 Id = Union[str, int]
 

@@ -181,6 +181,11 @@ class Session:
         return self._transport
 
     @property
+    def clock(self) -> Clock:
+        """The clock this session signs, retries and waits (polls) by."""
+        return self._clock
+
+    @property
     def redactor(self) -> Redactor:
         """The secrets this session knows, for components that must hide them."""
         return self._redactor

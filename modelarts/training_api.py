@@ -58,10 +58,16 @@ __all__ = [
     "Caller",
     "Id",
     "Query",
+    "check_choice",
+    "check_description",
     "check_log_arguments",
+    "check_page",
     "check_page_size",
+    "check_search",
+    "check_status",
     "delete_job",
     "delete_version",
+    "envelope_call",
     "get_log",
     "get_log_file_names",
     "get_version",
@@ -135,7 +141,30 @@ def check_page_size(value: Any, name: str = "per_page") -> int:
     return value
 
 
-def _check_choice(name: str, value: Any, choices: Tuple[str, ...]) -> str:
+def check_page(value: Any, name: str = "page") -> int:
+    """A page number: ``page`` of the v1 listings is documented as [1, 65535]."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PAGE:
+        raise InvalidArgumentError(f"{name} must be an int in [1, {MAX_PAGE}], got {value!r}")
+    return value
+
+
+def check_search(value: Any) -> str:
+    """``search_content`` of the v1 listings: a str of at most 64 characters."""
+    if not isinstance(value, str) or len(value) > _MAX_SEARCH:
+        raise InvalidArgumentError(
+            f"search_content must be a str of at most {_MAX_SEARCH} characters, got {value!r}"
+        )
+    return value
+
+
+def check_status(value: Any) -> int:
+    """A status filter of the v1 listings: a status code (int >= 0, a ``JobStatus``)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidArgumentError(f"status must be a status code (int >= 0), got {value!r}")
+    return int(value)
+
+
+def check_choice(name: str, value: Any, choices: Tuple[str, ...]) -> str:
     if value not in choices:
         raise InvalidArgumentError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
     result: str = value
@@ -197,20 +226,27 @@ def list_versions_page(
 # -- changes (modelarts_03_0048, 0051, 0052, 0053) --------------------------------------------
 
 
-def _envelope_call(client: Caller, method: str, path: str, operation: str, **kw: Any) -> Envelope:
+def envelope_call(client: Caller, method: str, path: str, operation: str, **kw: Any) -> Envelope:
+    """A call that answers with the v1 envelope alone (stop, delete, update, create)."""
     answer: Envelope = client.request(method, path, operation=operation, load=load_envelope, **kw)
     return answer
 
 
+def check_description(value: Any, name: str = "description") -> str:
+    """A description of the v1 API: a str of at most 256 characters."""
+    if not isinstance(value, str):
+        raise InvalidArgumentError(f"{name} must be a str, got {type(value).__name__}")
+    if len(value) > _MAX_DESCRIPTION:
+        raise InvalidArgumentError(
+            f"{name} is {len(value)} characters; the limit is {_MAX_DESCRIPTION}"
+        )
+    return value
+
+
 def update_description(client: Caller, job_id: str, description: str) -> Envelope:
     """``PUT .../training-jobs/{job_id}`` with ``{"job_desc": ...}`` (modelarts_03_0052)."""
-    if not isinstance(description, str):
-        raise InvalidArgumentError(f"description must be a str, got {type(description).__name__}")
-    if len(description) > _MAX_DESCRIPTION:
-        raise InvalidArgumentError(
-            f"description is {len(description)} characters; the limit is {_MAX_DESCRIPTION}"
-        )
-    return _envelope_call(
+    check_description(description)
+    return envelope_call(
         client,
         "PUT",
         job_path(job_id),
@@ -221,7 +257,7 @@ def update_description(client: Caller, job_id: str, description: str) -> Envelop
 
 def stop_version(client: Caller, job_id: str, version_id: str) -> Envelope:
     """``POST .../versions/{version_id}/stop``, no body (modelarts_03_0051)."""
-    return _envelope_call(
+    return envelope_call(
         client,
         "POST",
         version_path(job_id, version_id) + "/stop",
@@ -231,7 +267,7 @@ def stop_version(client: Caller, job_id: str, version_id: str) -> Envelope:
 
 def delete_version(client: Caller, job_id: str, version_id: str) -> Envelope:
     """``DELETE .../versions/{version_id}`` (modelarts_03_0048)."""
-    return _envelope_call(
+    return envelope_call(
         client,
         "DELETE",
         version_path(job_id, version_id),
@@ -241,7 +277,7 @@ def delete_version(client: Caller, job_id: str, version_id: str) -> Envelope:
 
 def delete_job(client: Caller, job_id: str) -> Envelope:
     """``DELETE .../training-jobs/{job_id}``: the job and all its versions (modelarts_03_0053)."""
-    return _envelope_call(client, "DELETE", job_path(job_id), f"delete job {job_id}")
+    return envelope_call(client, "DELETE", job_path(job_id), f"delete job {job_id}")
 
 
 # -- logs (modelarts_03_0054, modelarts_03_0149) ------------------------------------------------
@@ -269,7 +305,7 @@ def check_log_arguments(
         raise InvalidArgumentError(f"lines must be an int in [0, {_MAX_LOG_LINES}], got {lines!r}")
     if base_line is not None and not isinstance(base_line, str):
         raise InvalidArgumentError(f"base_line must be a str (a position), got {base_line!r}")
-    _check_choice("order", order, ORDERS)
+    check_choice("order", order, ORDERS)
 
 
 def get_log(
@@ -328,25 +364,17 @@ def list_jobs(
     from .schemas import load_jobs_page
 
     check_page_size(per_page)
-    if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= MAX_PAGE:
-        raise InvalidArgumentError(f"page must be an int in [1, {MAX_PAGE}], got {page!r}")
+    check_page(page)
     query: List[Tuple[str, Any]] = [
         ("per_page", per_page),
         ("page", page),
-        ("sortBy", _check_choice("sortBy", sort_by, JOB_SORT_KEYS)),
-        ("order", _check_choice("order", order, ORDERS)),
+        ("sortBy", check_choice("sortBy", sort_by, JOB_SORT_KEYS)),
+        ("order", check_choice("order", order, ORDERS)),
     ]
     if status is not None:
-        if isinstance(status, bool) or not isinstance(status, int) or status < 0:
-            raise InvalidArgumentError(f"status must be a status code (int >= 0), got {status!r}")
-        query.append(("status", int(status)))
-    if search_content is not None:
-        if not isinstance(search_content, str) or len(search_content) > _MAX_SEARCH:
-            raise InvalidArgumentError(
-                f"search_content must be a str of at most {_MAX_SEARCH} characters"
-            )
-        if search_content:
-            query.append(("search_content", search_content))
+        query.append(("status", check_status(status)))
+    if search_content is not None and check_search(search_content):
+        query.append(("search_content", search_content))
     jobs: JobsPage = client.request(
         "GET", _JOBS, query=query, operation="list training jobs", load=load_jobs_page
     )

@@ -122,10 +122,13 @@ def wait_until_terminal(
     timeout: Optional[float] = None,
     interval: Optional[float] = None,
     stream: Optional[TextIO] = None,
+    until: Optional[Callable[[JobStatus], bool]] = None,
 ) -> S:
     """Call ``poll()`` until its status is terminal and return that last snapshot.
 
     ``what`` names the version in logs and messages (``"job 1 version 2"``).
+    ``until`` ends the wait earlier, at the first status it accepts
+    (``lambda s: s is JobStatus.RUNNING`` waits for a service to come up).
     ``timeout`` (seconds, ``None``: as long as it runs) raises
     ``WaitTimeoutError`` carrying the last status; ``interval`` fixes the poll
     period. Errors from ``poll`` propagate (the Session has already retried a
@@ -152,11 +155,12 @@ def wait_until_terminal(
                 f"ran {format_duration(snapshot.duration)}, "
                 f"waited {format_duration(timedelta(seconds=waited))}"
             )
-            if status.is_terminal:
+            if status.is_terminal or (until is not None and until(status)):
                 progress.end()
                 logger.info(
-                    "%s ended %s after running %s",
+                    "%s %s %s after running %s",
                     what,
+                    "ended" if status.is_terminal else "is",
                     status.name,
                     format_duration(snapshot.duration),
                 )

@@ -13,7 +13,8 @@ nothing the server sent is dropped (``raw`` is the body as received).
 Where things live: ``_convert`` (wire types: converters and their fast tests),
 ``_record`` (the declaration machinery and generated loaders), ``_base``
 (marshmallow: schemas derived from the declarations), ``envelope``,
-``versions``, ``jobs`` (the v1 training-job bodies), ``iam`` (projects,
+``versions``, ``jobs`` (the v1 training-job bodies), ``configs`` (saved
+parameter configurations), ``visualization`` (visualization jobs), ``iam`` (projects,
 token expiry). Import the public names from here.
 """
 
@@ -30,6 +31,7 @@ from .versions import Version, VersionsPage, load_version_detail, load_versions_
 
 if TYPE_CHECKING:
     from ._base import schema_of
+    from .configs import ConfigsPage, JobConfig, load_config_detail, load_configs_page
     from .iam import Project, load_iam_projects, load_token_expiry
     from .jobs import (
         AomLog,
@@ -40,12 +42,20 @@ if TYPE_CHECKING:
         load_jobs_page,
         load_log_file_names,
     )
+    from .visualization import (
+        Visualization,
+        VisualizationsPage,
+        load_visualization,
+        load_visualizations_page,
+    )
 
 __all__ = [
     "AomLog",
     "Bad",
+    "ConfigsPage",
     "DataSource",
     "Envelope",
+    "JobConfig",
     "JobSummary",
     "JobsPage",
     "LogFileNames",
@@ -57,9 +67,13 @@ __all__ = [
     "V1Body",
     "Version",
     "VersionsPage",
+    "Visualization",
+    "VisualizationsPage",
     "Volume",
     "kind_of",
     "load_aom_log",
+    "load_config_detail",
+    "load_configs_page",
     "load_envelope",
     "load_iam_projects",
     "load_jobs_page",
@@ -67,6 +81,8 @@ __all__ = [
     "load_token_expiry",
     "load_version_detail",
     "load_versions_page",
+    "load_visualization",
+    "load_visualizations_page",
     "read_only",
     "schema_of",
     "to_id",
@@ -87,6 +103,14 @@ _LAZY = {
     "load_aom_log": ".jobs",
     "load_jobs_page": ".jobs",
     "load_log_file_names": ".jobs",
+    "ConfigsPage": ".configs",
+    "JobConfig": ".configs",
+    "load_config_detail": ".configs",
+    "load_configs_page": ".configs",
+    "Visualization": ".visualization",
+    "VisualizationsPage": ".visualization",
+    "load_visualization": ".visualization",
+    "load_visualizations_page": ".visualization",
 }
 
 __getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

@@ -34,6 +34,8 @@ from .._decode import reports_failure
 from ..errors import FixtureError, FixtureNotFoundError, ResponseFormatError
 from ..schemas import (
     load_aom_log,
+    load_config_detail,
+    load_configs_page,
     load_envelope,
     load_iam_projects,
     load_jobs_page,
@@ -41,6 +43,8 @@ from ..schemas import (
     load_token_expiry,
     load_version_detail,
     load_versions_page,
+    load_visualization,
+    load_visualizations_page,
 )
 from ..transport.fixture_format import Interaction, load_fixture
 
@@ -116,6 +120,9 @@ class Route:
 _JOBS = "/v1/{project_id}/training-jobs"
 _JOB = _JOBS + "/{job_id}"
 _VERSION = _JOB + "/versions/{version_id}"
+_CONFIGS = "/v1/{project_id}/training-job-configs"
+_VISUALIZATIONS = "/v1/{project_id}/visualization-jobs"
+_VISUALIZATION = _VISUALIZATIONS + "/{job_id}"
 
 #: Every route the SDK calls, with the loader it applies to a successful answer.
 ROUTES: Tuple[Route, ...] = (
@@ -128,6 +135,18 @@ ROUTES: Tuple[Route, ...] = (
     Route("stop version", "POST", _VERSION + "/stop", load_envelope),
     Route("log file names", "GET", _VERSION + "/log/file-names", load_log_file_names),
     Route("read log", "GET", _VERSION + "/aom-log", load_aom_log),
+    Route("create job configuration", "POST", _CONFIGS, load_envelope),
+    Route("list job configurations", "GET", _CONFIGS, load_configs_page),
+    Route("job configuration detail", "GET", _CONFIGS + "/{config_name}", load_config_detail),
+    Route("update job configuration", "PUT", _CONFIGS + "/{config_name}", load_envelope),
+    Route("delete job configuration", "DELETE", _CONFIGS + "/{config_name}", load_envelope),
+    Route("create visualization job", "POST", _VISUALIZATIONS, load_visualization),
+    Route("list visualization jobs", "GET", _VISUALIZATIONS, load_visualizations_page),
+    Route("visualization job detail", "GET", _VISUALIZATION, load_visualization),
+    Route("update visualization job", "PUT", _VISUALIZATION, load_envelope),
+    Route("delete visualization job", "DELETE", _VISUALIZATION, load_envelope),
+    Route("stop visualization job", "POST", _VISUALIZATION + "/stop", load_envelope),
+    Route("restart visualization job", "POST", _VISUALIZATION + "/restart", load_envelope),
     Route("IAM projects", "GET", "/v3/projects", load_iam_projects),
     Route("IAM token", "POST", "/v3/auth/tokens", load_token_expiry),
 )

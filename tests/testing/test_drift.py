@@ -11,7 +11,8 @@ from typing import Any, Callable, Dict, List
 
 import pytest
 
-from modelarts.estimator import Estimator
+from modelarts import config_api
+from modelarts.estimator import Estimator, VisualizationJob
 from modelarts.session import Session
 from modelarts.testing import FakeClock, FakeModelArts
 from modelarts.testing.drift import ROUTES, Problem, check_fixture, check_fixtures, main, route_for
@@ -53,6 +54,19 @@ def record_every_route(path: Path) -> None:
         version.stop_job_version()
         version.delete_job_version()
         Estimator.delete_job_by_id(session, job_id)
+        settings = {"worker_server_num": 1, "spec_id": 27, "data_url": "/b/d/", "model_id": 1}
+        config_api.create_config(session, "drift", settings)
+        config_api.list_configs(session)
+        config_api.get_config(session, "drift")
+        config_api.update_config(session, "drift", settings, description="checked")
+        config_api.delete_config(session, "drift")
+        board = VisualizationJob(session).create_visualization_job("/b/out/", "drift")
+        VisualizationJob.get_visualization_job_list(session)
+        board.get_visualization_job_info()
+        board.update_visualization_job("checked")
+        board.stop_visualization_job()
+        board.restart_visualization_job()
+        board.delete_visualization_job()
         session.request("GET", "/v1/{project_id}/job/ai-engines")
 
 
@@ -139,6 +153,11 @@ CHANGES = [
     ("log file names", _set("log_file_list", value={"a": 1}), "log_file_list"),
     ("read log", _set("lines", value=[50]), "lines"),
     ("stop version", _set("error_message", value=["x"]), "error_message"),
+    ("list job configurations", _set("configs", 0, "create_time", value="x"),
+     "configs[0].create_time"),
+    ("job configuration detail", _set("config_name", value=None), "config_name"),
+    ("list visualization jobs", _set("jobs", 0, "status", value="up"), "jobs[0].status"),
+    ("visualization job detail", _set("duration", value=[1]), "duration"),
     ("IAM projects", _set("projects", value={}), "projects"),
     ("IAM token", _set("token", "expires_at", value=1795759200), "token.expires_at"),
 ]
