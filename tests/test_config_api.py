@@ -86,7 +86,9 @@ def test_update_sends_the_description_first_and_only_when_given(
     session: Session, fake: FakeModelArts
 ) -> None:
     fake.add_job_config("c", desc="old", **SETTINGS)
-    config_api.update_config(session, "c", {**SETTINGS, "train_url": "/bucket/out/"}, description="")
+    config_api.update_config(
+        session, "c", {**SETTINGS, "train_url": "/bucket/out/"}, description=""
+    )
     config_api.update_config(session, "c", SETTINGS)
     first, second = sent(fake)
     assert first[:2] == ("PUT", "/v1/{p}/training-job-configs/c")
