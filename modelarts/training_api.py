@@ -49,6 +49,7 @@ from .schemas import (
 
 if TYPE_CHECKING:  # loaded on first use
     from .schemas import AomLog, JobsPage, LogFileNames
+    from .session import Session
 
 __all__ = [
     "JOB_SORT_KEYS",
@@ -116,6 +117,12 @@ class Caller(Protocol):
         operation: Optional[str] = None,
         load: Optional[Callable[..., Any]] = None,
     ) -> Any: ...
+
+
+if TYPE_CHECKING:
+
+    def _session_is_a_caller(session: Session) -> Caller:
+        return session  # mypy checks here that Session satisfies Caller
 
 
 def normalize_id(value: Any, name: str = "job_id") -> str:

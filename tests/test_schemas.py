@@ -570,3 +570,69 @@ def test_time_fields_at_the_edges_of_the_calendar(field: str, value: int, ok: bo
     else:
         with pytest.raises(ResponseFormatError, match=f"versions\\[0\\].{field}"):
             load_versions_page(body)
+
+
+# -- the declaration machinery -------------------------------------------------------------
+
+
+def test_a_record_is_its_field_lines() -> None:
+    from modelarts.job_status import JobStatus
+    from modelarts.schemas import Record
+    from modelarts.schemas._convert import INT, JSON, MS_TIME, STATUS, TEXT
+    from modelarts.schemas._record import field
+
+    class Probe(Record):
+        """A made-up body."""
+
+        __slots__ = ()
+
+        name = field(TEXT, "A name.")
+        count = field(INT, "A count.", required=True)
+        state = field(STATUS, "A status.", default=JobStatus.UNKNOWN)
+        when = field(MS_TIME, "A time.")
+        blob = field(JSON, "Some JSON text.")
+
+    names = ["name", "count", "state", "when", "blob"]
+    assert [declared.name for declared in Probe.FIELDS] == names
+    assert "``count`` (int): A count." in (Probe.__doc__ or "")
+    body = {"name": 5, "count": "3", "when": 0, "blob": '{"a": [1]}', "new": {"x": 1}}
+    probe = Probe.load(body)
+    assert (probe.name, probe.count, probe.state) == ("5", 3, JobStatus.UNKNOWN)
+    assert probe.when == datetime(1970, 1, 1, tzinfo=UTC)
+    assert probe.blob == {"a": [1]} and probe.blob is probe.blob  # parsed once, on first read
+    assert probe.raw == body and probe.raw["new"] == {"x": 1}  # unknown fields kept
+    assert probe.as_dict() is body
+    with pytest.raises(AttributeError):
+        probe.other = 1  # type: ignore[attr-defined]  # slots only
+    with pytest.raises(ResponseFormatError) as info:
+        Probe.load({"name": [], "count": 1}, operation="OP")
+    assert info.value.field == "name" and info.value.operation == "OP"
+    with pytest.raises(ResponseFormatError, match="required") as info:
+        Probe.load({"name": "x"})
+    assert info.value.field == "count"
+    described = schema_of(Probe)
+    assert set(described.fields) == set(names)
+    assert described.load({"count": "4", "new": 1}) == {"count": 4}
+
+
+def test_every_documented_version_field_is_typed_at_load() -> None:
+    wrong: Dict[str, Any] = {
+        "id": "x1",
+        "int": "many",
+        "code": -1,
+        "text": ["a"],
+        "bool": "perhaps",
+        "status": "ok",
+        "ms-time": "soon",
+        "ms-duration": {},
+        "parameters": "a=1",
+        "data-sources": [5],
+        "volumes": [7],
+    }
+    for declared in Version.FIELDS:
+        if declared.kind.name == "json":
+            continue  # any JSON loads: text that is not JSON is kept as it is
+        record = {"version_id": 1, declared.name: wrong[declared.kind.name]}
+        with pytest.raises(ResponseFormatError) as info:
+            load_versions_page({"versions": [record]})
+        assert (info.value.field or "").startswith(f"versions[0].{declared.name}"), declared.name

@@ -25,7 +25,7 @@ def example(name: str) -> Any:
 
 # -- JobStatus ---------------------------------------------------------------------------------
 
-# api.md §3, the JOBSTAT_ prefix dropped
+# Huawei page modelarts_03_0074, the JOBSTAT_ prefix dropped
 DOCUMENTED_CODES = [
     "UNKNOWN", "INIT", "IMAGE_CREATING", "IMAGE_FAILED", "SUBMIT_TRYING", "SUBMIT_FAILED",
     "DELETE_FAILED", "WAITING", "RUNNING", "KILLING", "COMPLETED", "FAILED", "KILLED",

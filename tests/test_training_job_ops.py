@@ -1,4 +1,7 @@
-"""Each TrainingJob / Estimator operation sends exactly the documented request (api.md §2)."""
+"""Each TrainingJob / Estimator operation sends exactly the documented request.
+
+Huawei pages modelarts_03_0046 to modelarts_03_0054 and modelarts_03_0149.
+"""
 
 from __future__ import annotations
 

@@ -169,7 +169,7 @@ def load_items(item_type: Type[R], value: Any, origin: Origin, path: Path) -> Tu
             raise origin.error(f"expected an object, got {kind_of(item)}", path + (index,))
         record = new(item_type)
         record._raw = item
-        fill(record, item, origin, path + (index,), None)
+        fill(record, item, origin, path, None, index)  # the item's path is built on error only
         loaded.append(record)
     return tuple(loaded)
 
@@ -205,39 +205,54 @@ def slot_of(declared: Field[Any]) -> str:
     return f"_lazy_{declared.name}" if declared.kind.lazy else declared.name
 
 
+def _field_source(index: int, declared: Field[Any], names: Dict[str, Any]) -> List[str]:
+    """The lines that load one field into its slot (``v`` holds the wire value).
+
+    The usual case is tested first: a value already of the typed kind (and for
+    a plain kind, ``null`` with it, stored as is); then ``null``; then the
+    converter, which checks and converts anything else or raises ``Bad``.
+    """
+    kind = declared.kind
+    slot = slot_of(declared)
+    names[f"default_{index}"] = declared.default
+    names[f"convert_{index}"] = kind.convert
+    names.update(kind.names)
+    if declared.required:
+        state = "missing or null, but required"
+        on_null = f"raise Bad({state!r}, ({declared.name!r},))"
+    else:
+        on_null = f"s.{slot} = " + ("None" if declared.default is None else f"default_{index}")
+    if isinstance(kind, ItemsKind):
+        names[f"item_{index}"] = kind.item_type
+        return [
+            f"if v is None: {on_null}",
+            f"else: s.{slot} = load_items(item_type or item_{index}, v, origin,"
+            f" path + ({declared.name!r},))",
+        ]
+    convert = f"else: s.{slot} = convert_{index}(v)"
+    if kind.fast == "False":
+        return [f"if v is None: {on_null}", convert]
+    if kind.store == "v" and not kind.lazy and declared.default is None and not declared.required:
+        return [f"if {kind.fast} or v is None: s.{slot} = v", convert]
+    stored = "UNREAD" if kind.lazy else kind.store
+    return [f"if {kind.fast}: s.{slot} = {stored}", f"elif v is None: {on_null}", convert]
+
+
 def _loader_source(fields: Tuple[Field[Any], ...], names: Dict[str, Any]) -> str:
     lines = [
-        "def fill(s, raw, origin, path, item_type):",
+        "def fill(s, raw, origin, path, item_type, index=None):",
         "    get = raw.get",
         "    try:",
         "        pass",
     ]
     for index, declared in enumerate(fields):
-        kind = declared.kind
-        slot = slot_of(declared)
-        names[f"default_{index}"] = declared.default
-        names[f"convert_{index}"] = kind.convert
-        names.update(kind.names)
         lines.append(f"        v = get({declared.name!r})")
-        if declared.required:
-            state = "missing or null, but required"
-            lines.append(f"        if v is None: raise Bad({state!r}, ({declared.name!r},))")
-        elif declared.default is None:
-            lines.append(f"        if v is None: s.{slot} = None")
-        else:
-            lines.append(f"        if v is None: s.{slot} = default_{index}")
-        if isinstance(kind, ItemsKind):
-            names[f"item_{index}"] = kind.item_type
-            lines.append(
-                f"        else: s.{slot} = load_items(item_type or item_{index}, v, origin,"
-                f" path + ({declared.name!r},))"
-            )
-            continue
-        stored = "UNREAD" if kind.lazy else kind.store
-        if kind.fast != "False":
-            lines.append(f"        elif {kind.fast}: s.{slot} = {stored}")
-        lines.append(f"        else: s.{slot} = convert_{index}(v)")
-    lines += ["    except Bad as exc:", "        explain(type(s), raw, origin, path, exc)"]
+        lines += ["        " + line for line in _field_source(index, declared, names)]
+    lines += [
+        "    except Bad as exc:",
+        "        where = path if index is None else path + (index,)",
+        "        explain(type(s), raw, origin, where, exc)",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -307,7 +322,12 @@ class Record(metaclass=RecordMeta):
 
         @staticmethod
         def _fill(
-            s: Record, raw: Mapping[str, Any], origin: Origin, path: Path, item_type: Any
+            s: Record,
+            raw: Mapping[str, Any],
+            origin: Origin,
+            path: Path,
+            item_type: Any,
+            index: Optional[int] = None,
         ) -> None: ...
 
     @classmethod
