@@ -19,6 +19,7 @@ from ._cli_format import (
     render_table,
     version_pairs,
 )
+from ._cli_watch import follow_logs, show_metrics
 from .display import render_versions_table
 from .estimator import Estimator
 from .training_api import normalize_id
@@ -147,6 +148,8 @@ def show_version(ctx: Context, args: Any) -> int:
 
 
 def show_logs(ctx: Context, args: Any) -> int:
+    if args.follow:
+        return follow_logs(ctx, args)
     job_id = normalize_id(args.job_id, "JOB_ID")
     version_id = normalize_id(args.version_id, "VERSION_ID")
     text = api.get_log(ctx.session(), job_id, version_id, args.file, lines=args.lines).content
@@ -223,4 +226,5 @@ COMMANDS: Dict[str, Tuple[Callable[[Context, Any], int], str]] = {
     "delete": (delete_job, "delete job {job_id}"),
     "describe": (describe_job, "update the description of job {job_id}"),
     "logs": (show_logs, "read the log of version {version_id} of job {job_id}"),
+    "metrics": (show_metrics, "read the metrics of version {version_id} of job {job_id}"),
 }

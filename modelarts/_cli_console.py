@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, T
 from . import __version__
 
 if TYPE_CHECKING:  # loaded by the first command that talks to ModelArts, not by --help
+    from .clock import Clock
     from .session import Session
     from .transport import Transport
 
@@ -169,11 +170,17 @@ class Progress:
 
 
 class Context:
-    """One command's session and progress line, closed together by ``close()``."""
+    """One command's session and progress line, closed together by ``close()``.
 
-    def __init__(self, args: Any, console: Console) -> None:
+    ``clock`` is the Session's clock, which waits and follows sleep on too.
+    """
+
+    def __init__(self, args: Any, console: Console, clock: Optional[Clock] = None) -> None:
+        from .clock import SystemClock
+
         self.args = args
         self.console = console
+        self.clock: Clock = clock if clock is not None else SystemClock()
         self._session: Optional[Session] = None
         self._progress: Optional[Progress] = None
         self._closed = False
@@ -208,6 +215,7 @@ class Context:
                 modelarts_endpoint=args.endpoint,
                 iam_endpoint=args.iam_endpoint,
                 transport=transport,
+                clock=self.clock,
             )
         except BaseException:
             if transport is not None:

@@ -14,6 +14,7 @@ import sys
 from typing import TYPE_CHECKING, Any, NoReturn, Optional, Sequence
 
 from ._cli_console import EXIT_OK, EXIT_USAGE, Console, version_line
+from ._cli_run_args import add_watch_commands
 
 if TYPE_CHECKING:  # imported when an option needs them, so that --help stays quick
     from .transport.record_modes import RecordMode
@@ -269,4 +270,5 @@ def build_parser(console: Console) -> argparse.ArgumentParser:
     logs.add_argument(
         "-n", "--lines", type=_bounded(0, 500), default=50, help="how many lines (default 50)"
     )
+    add_watch_commands(command, version_id=version_id, output=_output, logs=logs)
     return parser

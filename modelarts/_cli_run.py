@@ -11,7 +11,7 @@ import contextlib
 import logging
 import sys
 import traceback
-from typing import Any, Iterator, TextIO
+from typing import Any, Iterator, Optional, TextIO
 
 from . import __version__
 from ._cli_commands import COMMANDS, Aborted
@@ -24,6 +24,7 @@ from ._cli_console import (
     Context,
     UsageError,
 )
+from .clock import Clock
 from .errors import (
     APIError,
     ConfigurationError,
@@ -43,15 +44,15 @@ __all__ = ["run"]
 logger = logging.getLogger("modelarts.cli")
 
 
-def run(args: Any, console: Console) -> int:
-    """Run the parsed command; the exit status."""
+def run(args: Any, console: Console, clock: Optional[Clock] = None) -> int:
+    """Run the parsed command on ``clock`` (default: the system's); the exit status."""
     if args.record_mode is None:
         args.record_mode = RecordMode.ALL
     handler, template = COMMANDS[args.command]
     what = template.format(
         job_id=getattr(args, "job_id", ""), version_id=getattr(args, "version_id", "")
     )
-    context = Context(args, console)
+    context = Context(args, console, clock)
     with _logging(console.stderr, debug=args.debug):
         logger.debug(
             "modelarts %s on Python %s, about to %s", __version__, sys.version.split()[0], what

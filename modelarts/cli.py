@@ -41,6 +41,7 @@ from ._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from ._cli_parser import build_parser
+    from .clock import Clock
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -62,12 +63,15 @@ def main(
     stdin: Optional[TextIO] = None,
     stdout: Optional[TextIO] = None,
     stderr: Optional[TextIO] = None,
+    clock: Optional[Clock] = None,
 ) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status.
 
     The streams default to the process's own; whether to prompt or to draw
     progress is decided by their ``isatty()``. Each step imports what it
     needs when it needs it: ``--version`` loads no parser, ``--help`` no SDK.
+    ``clock`` is the Session's clock (``modelarts.testing.FakeClock`` makes
+    waits and follows take no time).
     """
     console = Console(
         stdin if stdin is not None else sys.stdin,
@@ -91,4 +95,4 @@ def main(
         return done.status
     from ._cli_run import run
 
-    return run(args, console)
+    return run(args, console, clock)

@@ -66,9 +66,7 @@ def test_metrics_grow_as_the_version_runs(fake: FakeModelArts, session: Session)
     assert len(fake.calls_to("GET", "/v1/{project_id}/training-jobs/{job}/versions/{v}")) == 4
 
 
-def test_a_held_record_is_a_snapshot_until_refreshed(
-    fake: FakeModelArts, session: Session
-) -> None:
+def test_a_held_record_is_a_snapshot_until_refreshed(fake: FakeModelArts, session: Session) -> None:
     job_id, version_id = _running_version(fake)
     fake.clock.advance(90)
     [version] = Estimator(session, job_id=job_id).get_job_version_object_list(is_show=False)
