@@ -240,11 +240,18 @@ class Context:
             return choose_transport(fixture=args.record, mode=args.record_mode).transport
         return None
 
-    def close(self) -> None:
-        """Wipe the progress line and close the session (a recording is written). Idempotent."""
+    def close(self, error: Optional[BaseException] = None) -> None:
+        """Wipe the progress line and close the session; idempotent.
+
+        ``error`` is what ended the command, if anything: a recording is then
+        kept only as far as it cannot shrink the fixture
+        (``RecordingTransport.close_failed``).
+        """
         if self._closed:
             return
         self._closed = True
         self.finish_progress()
         if self._session is not None:
-            self._session.close()
+            from .transport.choice import close_after
+
+            close_after(self._session.transport, error)  # Session.close() closes just that

@@ -57,13 +57,15 @@ def run(args: Any, console: Console, clock: Optional[Clock] = None) -> int:
         logger.debug(
             "modelarts %s on Python %s, about to %s", __version__, sys.version.split()[0], what
         )
+        error: Optional[BaseException] = None
         try:
             status = handler(context, args)
             console.stdout.flush()  # a closed pipe shows here, not at interpreter exit
         except (Exception, KeyboardInterrupt) as exc:
+            error = exc
             status = _failure(exc, what, console, debug=args.debug)
         try:
-            context.close()  # the recording is written here, whether the command failed or not
+            context.close(error)  # a recording is written here, as far as the outcome allows
         except (Exception, KeyboardInterrupt) as exc:
             done = f"save the recording {args.record}" if args.record else "close the session"
             failed = _failure(exc, done, console, debug=args.debug)

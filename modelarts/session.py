@@ -48,7 +48,7 @@ from .request_log import RequestLog
 from .retry import Retry, send_with_retries
 from .settings import metadata_enabled, resolve_settings
 from .transport.base import Request, Response, Transport
-from .transport.choice import choose_transport, replays_only
+from .transport.choice import choose_transport, close_after, replays_only
 
 __all__ = ["Session", "TOKEN_EXPIRED_CODES"]
 
@@ -235,8 +235,11 @@ class Session:
     def __enter__(self) -> "Session":
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, exc: Optional[BaseException], tb: object) -> None:
+        if exc is None:
+            self.close()
+        else:
+            close_after(self._transport, exc)  # a recording never shrinks after a failure
 
     # -- calls -----------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ __all__ = [
     "ENV_RECORD_MODE",
     "TransportChoice",
     "choose_transport",
+    "close_after",
     "replays_only",
 ]
 
@@ -117,3 +118,21 @@ def replays_only(transport: Transport) -> bool:
     """
     fixture = sys.modules.get(f"{__package__}.fixture")
     return fixture is not None and isinstance(transport, fixture.FixtureTransport)
+
+
+def close_after(transport: Transport, error: Optional[BaseException]) -> None:
+    """Close ``transport`` after a run that ended with ``error`` (``None``: it completed).
+
+    A ``RecordingTransport`` is told how the run ended
+    (``RecordingTransport.close_failed``), so that a failed or interrupted run
+    never replaces or shrinks its fixture; any other transport is just closed.
+    The Transport interface stays ``send`` + ``close``: this looks the
+    recorder's type up as ``replays_only`` does.
+    """
+    fixture = sys.modules.get(f"{__package__}.fixture")
+    if error is not None and fixture is not None and isinstance(
+        transport, fixture.RecordingTransport
+    ):
+        transport.close_failed(error)
+    else:
+        transport.close()

@@ -25,7 +25,18 @@ the same directory, then ``os.replace``), when it is closed. It does not flush
 after every interaction: a run that dies half-way then leaves the previous
 fixture (or none) rather than half a scenario, so ``once`` records again
 instead of replaying a truncated story; and closing costs one write, not one
-per request.
+per request. How the run ended decides what is written (``close`` for a run
+that completed, ``close_failed`` for one that did not; a ``with`` block picks
+for you):
+
+- a run that recorded nothing writes nothing: no empty new file, and an
+  existing fixture is never wiped, in any mode;
+- a completed run writes what it recorded (mode ``all`` replaces the file);
+- a failed run (an ``Exception``, an ``APIError`` included) keeps the server's
+  answers only where that adds: a new file, or new episodes appended; in mode
+  ``all`` an existing fixture is left as it was rather than replaced by a
+  shorter story;
+- an interrupted run (``KeyboardInterrupt``, ``SystemExit``) writes nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +46,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from types import TracebackType
 from typing import Any, Iterator, List, Optional, Tuple, Union
 
 from .. import __version__
@@ -134,6 +146,7 @@ class RecordingTransport(Transport):
         self._hint = _REPLAY_ONLY_HINT if inner is None else RECORD_HINT
         self._lock = threading.Lock()
         self._new: List[Tuple[Request, Response]] = []
+        self._interrupted: Optional[BaseException] = None
         self._closed = False
 
     @property
@@ -153,7 +166,13 @@ class RecordingTransport(Transport):
             if not self._records:
                 raise self._replayer.unmatched(stored, take, redactor, self._hint)
         assert self.inner is not None  # checked in __init__ for every recording mode
-        response = self.inner.send(request)
+        try:
+            response = self.inner.send(request)
+        except (KeyboardInterrupt, SystemExit) as stop:
+            # Interrupted mid-request: even a plain close() later (a finaliser at
+            # exit) must not write the half scenario.
+            self._interrupted = stop
+            raise
         if response.request is None:
             response.request = request
         with self._lock:
@@ -165,7 +184,23 @@ class RecordingTransport(Transport):
         return self._replayer.unplayed()
 
     def close(self) -> None:
-        """Write the fixture (when this run recorded), then close ``inner``. Idempotent."""
+        """The run completed: write what it recorded, then close ``inner``. Idempotent.
+
+        A run that recorded nothing leaves the file as it was (or absent).
+        """
+        self._finish(self._interrupted)
+
+    def close_failed(self, error: BaseException) -> None:
+        """The run ended with ``error``: keep only what cannot shrink the fixture. Idempotent.
+
+        After an ``Exception`` the interactions recorded so far are written when
+        that only adds (a new file, or episodes appended in ``new_episodes``);
+        in mode ``all`` an existing file stays as it was. After an interruption
+        (``KeyboardInterrupt``, ``SystemExit``) nothing is written.
+        """
+        self._finish(error)
+
+    def _finish(self, error: Optional[BaseException]) -> None:
         with self._lock:
             if self._closed:
                 return
@@ -173,11 +208,21 @@ class RecordingTransport(Transport):
             new = list(self._new)
             self._new.clear()
         try:
-            if self._records and (new or not self._existed or self.mode is RecordMode.ALL):
+            if self._records and self._keeps(new, error):
                 self._write(new)
         finally:
             if self.inner is not None:
                 self.inner.close()
+
+    def _keeps(self, new: List[Tuple[Request, Response]], error: Optional[BaseException]) -> bool:
+        """Whether a run that recorded ``new`` and ended with ``error`` is written."""
+        if not new:
+            return False
+        if error is None:
+            return True
+        if not isinstance(error, Exception):
+            return False  # interrupted: half a scenario is no fixture
+        return not (self.mode is RecordMode.ALL and self._existed)
 
     def _write(self, new: List[Tuple[Request, Response]]) -> None:
         # Redact with what the sessions know *now*: a token or id learnt after a
@@ -209,6 +254,17 @@ class RecordingTransport(Transport):
 
     def __enter__(self) -> "RecordingTransport":
         return self
+
+    def __exit__(
+        self,
+        exc_type: "Optional[type[BaseException]]",
+        exc: Optional[BaseException],
+        tb: "Optional[TracebackType]",
+    ) -> None:
+        if exc is None:
+            self.close()
+        else:
+            self.close_failed(exc)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {str(self.path)!r} mode={self.mode.value}>"
