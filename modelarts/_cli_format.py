@@ -9,9 +9,11 @@ cell, CJK characters two columns wide, ``-`` for a missing value, times in UTC.
 from __future__ import annotations
 
 import json
+import math
 from typing import TYPE_CHECKING, Any, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from .display import clip, format_duration, format_time, render_table, text_width
+from .errors import ResponseFormatError
 
 if TYPE_CHECKING:
     from .schemas import JobSummary, Version
@@ -41,6 +43,16 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, Mapping):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        return [_finite(item) for item in value]
+    return value
+
+
 def dump_json(
     value: Any,
     *,
@@ -48,16 +60,28 @@ def dump_json(
     ascii_only: bool = False,
     sort_keys: bool = False,
 ) -> str:
-    """``value`` as JSON text, read-only views included; compact when ``indent`` is None."""
+    """``value`` as JSON text, read-only views included; compact when ``indent`` is None.
+
+    Always valid JSON (RFC 8259): a NaN or infinite number in an answer (Python's
+    parser accepts the bare ``NaN``/``Infinity`` a server may send) is written
+    as ``null``, as JavaScript's ``JSON.stringify`` does.
+    """
     separators = (",", ": ") if indent is not None else (",", ":")
-    return json.dumps(
-        value,
+    options: Any = dict(
         default=_plain,
         indent=indent,
         ensure_ascii=ascii_only,
         separators=separators,
         sort_keys=sort_keys,
+        allow_nan=False,
     )
+    try:
+        try:
+            return json.dumps(value, **options)
+        except ValueError:  # "Out of range float values are not JSON compliant"
+            return json.dumps(_finite(value), **options)
+    except RecursionError:  # the parser reads deeper nesting than the encoder writes
+        raise ResponseFormatError("the answer is nested too deeply to print as JSON") from None
 
 
 def cell(value: Optional[str], limit: int = _TABLE_CELL) -> str:

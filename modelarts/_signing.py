@@ -56,6 +56,7 @@ __all__ = [
     "canonical_query",
     "canonical_request",
     "canonical_uri",
+    "check_method",
     "encode",
     "format_sdk_date",
     "needs_unsigned_payload",
@@ -67,6 +68,7 @@ __all__ = [
     "signed_header_names",
     "split_wire_query",
     "string_to_sign",
+    "utf8_text",
 ]
 
 ALGORITHM = "SDK-HMAC-SHA256"
@@ -125,6 +127,37 @@ def format_sdk_date(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime(DATE_FORMAT)
 
 
+# RFC 9110 5.6.2: a method is a "token".
+_METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+def check_method(method: object) -> str:
+    """``method`` if it is an HTTP method token (``GET``, ``POST``...).
+
+    Else ``InvalidArgumentError``: the method is signed and goes on the request line.
+    """
+    if not isinstance(method, str) or not _METHOD.fullmatch(method):
+        raise InvalidArgumentError(f"invalid HTTP method {method!r}")
+    return method
+
+
+def utf8_text(text: str, what: str) -> str:
+    """``text`` if it can be sent as UTF-8, else ``InvalidArgumentError``.
+
+    A lone surrogate (``"\\udc80"``, what Python makes of undecodable bytes in
+    a file name or a command line) has no UTF-8 form: sent, it would fail deep
+    inside ``encode()`` with a bare ``UnicodeEncodeError``.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidArgumentError(
+            f"{what} is not valid text: character {exc.start + 1} is a lone surrogate "
+            f"({text[exc.start]!a}), which has no UTF-8 form; pass a proper str"
+        ) from None
+    return text
+
+
 def encode(text: str) -> str:
     """RFC 3986 percent-encoding of UTF-8: only ``A-Za-z0-9-._~`` stay literal.
 
@@ -154,7 +187,7 @@ def _element_text(key: str, value: object) -> str:
     if isinstance(value, float):
         return repr(float(value))
     if isinstance(value, str):
-        return value if type(value) is str else str.__str__(value)
+        return utf8_text(value if type(value) is str else str.__str__(value), f"query {key!r}")
     raise InvalidArgumentError(
         f"query parameter {key!r}: unsupported value type {type(value).__name__}"
     )
@@ -171,11 +204,20 @@ def query_pairs(params: Optional[QueryParams]) -> List[Tuple[str, str]]:
     """
     if params is None:
         return []
+    given: object = params  # typed as pairs, but a caller may pass anything
+    if isinstance(given, (str, bytes)) or not isinstance(given, (Mapping, Iterable)):
+        raise InvalidArgumentError(
+            f"query must be a mapping or (key, value) pairs, got {type(params).__name__}"
+        )
     items = params.items() if isinstance(params, Mapping) else params
     pairs: List[Tuple[str, str]] = []
-    for key, value in items:
+    for item in items:
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise InvalidArgumentError(f"query items must be (key, value) pairs, got {item!r}")
+        key, value = item
         if not isinstance(key, str):
             raise InvalidArgumentError(f"query parameter names must be str, got {key!r}")
+        utf8_text(key, "query parameter name")
         if value is None:
             continue
         if isinstance(value, bool):
@@ -221,8 +263,12 @@ def build_url(base_url: str, path: str, params: Optional[QueryParams] = None) ->
     with no trailing slash added (auth.md §5.2). There is no ``?`` when the query
     is empty.
     """
-    split = urlsplit(base_url)
-    if split.scheme.lower() not in ("http", "https") or not split.hostname:
+    try:
+        split = urlsplit(base_url)
+        host = split.hostname
+    except ValueError:  # an unclosed IPv6 bracket
+        host = None
+    if not host or split.scheme.lower() not in ("http", "https"):
         raise ConfigurationError(f"endpoint must be an http(s) URL with a host, got {base_url!r}")
     if split.query or split.fragment or "@" in split.netloc or _NOT_URL_SAFE.search(base_url):
         raise ConfigurationError(
@@ -342,7 +388,10 @@ def sign(
         raise ConfigurationError(
             f"URL must be percent-encoded ASCII without spaces: {request.url!r}"
         )
-    split = urlsplit(request.url)
+    try:
+        split = urlsplit(request.url)
+    except ValueError as exc:  # an unclosed IPv6 bracket
+        raise ConfigurationError(f"cannot sign {request.url!r}: {exc}") from None
     if split.fragment or not split.netloc or "@" in split.netloc:
         raise ConfigurationError(
             f"cannot sign a URL without a host, or with a user or a fragment: {request.url!r}"

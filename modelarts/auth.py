@@ -10,7 +10,8 @@ freshly authenticated, when the response says the first try could not count.
 ``AccessKeyAuth`` signs with SDK-HMAC-SHA256 (``modelarts/_signing.py``); on a
 401 saying the signature expired (the ``X-Sdk-Date`` is more than 15 minutes
 off, APIGW.0301) it measures the skew from the response's ``Date`` header,
-corrects its clock for every later signature, and signs once more.
+corrects its clock for every later signature, and signs once more (a ``Date``
+outside the years 2000-2199 is no clock to adopt: the 401 is raised as is).
 ``TokenAuth`` sends an IAM token as ``X-Auth-Token`` from a ``TokenCache``; on a
 401 saying the token expired (ModelArts.0202, or APIGW.0307 from the gateway) it
 fetches a new token and sends once more, POST included, since the request was
@@ -162,7 +163,9 @@ class AccessKeyAuth(Auth):
             server_now = parsedate_to_datetime(date)
         except (TypeError, ValueError, IndexError):
             return False
-        if server_now.tzinfo is None:
+        if server_now.tzinfo is None or not 2000 <= server_now.year < 2200:
+            # Year 9999 would overflow the clock once added to a later "now":
+            # no clock to adopt; the 401 stands as it is.
             return False
         self._skew = server_now - self._clock.now()
         logger.warning(

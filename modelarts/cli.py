@@ -25,6 +25,7 @@ the request log and the traceback.
 
 from __future__ import annotations
 
+import io
 import sys
 from typing import TYPE_CHECKING, Optional, Sequence, TextIO
 
@@ -73,11 +74,13 @@ def main(
     ``clock`` is the Session's clock (``modelarts.testing.FakeClock`` makes
     waits and follows take no time).
     """
-    console = Console(
-        stdin if stdin is not None else sys.stdin,
-        stdout if stdout is not None else sys.stdout,
-        stderr if stderr is not None else sys.stderr,
-    )
+    out = stdout if stdout is not None else sys.stdout
+    # Python sets sys.stdout/sys.stderr to None when the descriptor was closed (>&-).
+    err = (stderr if stderr is not None else sys.stderr) or io.StringIO()
+    if out is None:
+        err.write("modelarts: error: standard output is closed; run with it open (>&- closes it)\n")
+        return EXIT_USAGE
+    console = Console(stdin if stdin is not None else sys.stdin, out, err)
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments == ["--version"]:  # what the parser's --version prints, without the parser
         console.out(version_line())

@@ -36,6 +36,7 @@ __all__ = [
     "from_arguments",
     "from_environment",
     "from_file",
+    "require_header_text",
     "not_found_error",
     "parse_expiry",
     "read_credentials_file",
@@ -58,6 +59,31 @@ def _require_text(name: str, value: object) -> str:
     return value
 
 
+def require_header_text(name: str, value: object) -> str:
+    """``value`` if it can travel in an HTTP header as is, else ``ConfigurationError``.
+
+    Keys, tokens and the project id go into request headers (``Authorization``,
+    ``X-Security-Token``, ``X-Project-Id``). A CR or LF there would split the
+    header, and the HTTP library would then quote the whole header, signature
+    included, in its error; so any character outside printable ASCII (control
+    characters, non-ASCII, a lone surrogate) is refused here, before anything
+    is signed or sent. The message names the position, never the value.
+    """
+    text = _require_text(name, value)
+    for position, char in enumerate(text, 1):
+        if not " " < char < "\x7f":
+            kind = "a character that is not printable ASCII"
+            if char in "\r\n":
+                kind = "a line break (CR or LF)"
+            elif char <= " " or char == "\x7f":
+                kind = "a space or control character"
+            raise ConfigurationError(
+                f"{name} has {kind} at position {position} of {len(text)}; "
+                "copy the value again, without line breaks or other hidden characters"
+            )
+    return text
+
+
 class AccessKeyCredentials:
     """An access key pair, optionally temporary (with a security token and expiry)."""
 
@@ -72,10 +98,12 @@ class AccessKeyCredentials:
         expires_at: Optional[datetime] = None,
         source: str = "arguments",
     ) -> None:
-        self.access_key = _require_text("access_key", access_key)
-        self.secret_key = _require_text("secret_key", secret_key)
+        self.access_key = require_header_text("access_key", access_key)
+        self.secret_key = require_header_text("secret_key", secret_key)
         self.security_token = (
-            None if security_token is None else _require_text("security_token", security_token)
+            None
+            if security_token is None
+            else require_header_text("security_token", security_token)
         )
         self.expires_at = expires_at
         self.source = source

@@ -82,7 +82,10 @@ def normalize_endpoint(value: str, name: str = "endpoint") -> str:
     text = value.strip()
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:  # "http://[::1": an IPv6 bracket left open
+        raise ConfigurationError(f"{name} {value!r} is not a valid URL: {exc}") from None
     if parts.scheme not in ("http", "https"):
         raise ConfigurationError(f"{name} {value!r}: only http:// and https:// are supported")
     if not parts.hostname:

@@ -41,7 +41,7 @@ from .credentials import (
     resolve_credentials,
 )
 from .endpoints import OVERRIDES
-from .errors import ConfigurationError
+from .errors import ConfigurationError, InvalidArgumentError
 from .metadata import RefreshingCredentials
 from .redaction import PROJECT_ID_PLACEHOLDER, REDACTOR_EXTENSION, Redactor, mask
 from .request_log import RequestLog
@@ -261,6 +261,7 @@ class Session:
         called as ``load(body, operation=, status_code=, request_id=)`` so that
         a schema can blame the right request when the body is not as expected.
         """
+        signing.check_method(method)
         name = operation or f"{method.upper()} {path}"
         if "{project_id}" in path:
             # Percent-encoded, so the replay placeholder "{project_id}" is a legal path.
@@ -290,7 +291,15 @@ class Session:
         """Send with retries; the decoded body (or the ``APIError``) and the response."""
         body = b""
         if payload is not None:
-            body = jsonlib.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+            try:  # NaN, a set, a lone surrogate: nothing a server could read
+                text = jsonlib.dumps(
+                    payload, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+                )
+                body = text.encode()
+            except (TypeError, ValueError, RecursionError) as exc:
+                raise InvalidArgumentError(
+                    f"{operation}: the request body cannot be sent as JSON: {exc}"
+                ) from None
         request = Request(method, url, {**_HEADERS, **headers}, body, self._extensions)
         if self._notice is not None:
             notice, self._notice = self._notice, None

@@ -32,6 +32,7 @@ from .credentials import (
     ENV_SECURITY_TOKEN,
     ENV_SK,
     CredentialsFile,
+    require_header_text,
 )
 from .endpoints import (
     GLOBAL_IAM_ENDPOINT,
@@ -109,6 +110,8 @@ def resolve_settings(
     if region is not None:
         validate_region(region)
     project = first(project_id, env.get(ENV.PROJECT_ID), _in(file, "project_id"))
+    if project is not None:
+        require_header_text("project_id", project)  # it travels in X-Project-Id
     if project is None and replaying:
         project = PROJECT_ID_PLACEHOLDER  # the fixture stands for whichever project recorded it
     modelarts = first(

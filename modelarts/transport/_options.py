@@ -14,6 +14,7 @@ from typing import Any, Optional, Tuple, Union
 from urllib.parse import urlsplit
 
 from .. import __version__
+from .._signing import check_method
 from ..errors import ConfigurationError, InvalidArgumentError
 from .base import Request
 
@@ -26,6 +27,7 @@ __all__ = [
     "VerifyInput",
     "cert_setting",
     "check_request",
+    "refused_header",
     "timeout_pair",
     "verify_setting",
 ]
@@ -41,7 +43,6 @@ CertInput = Union[None, PathInput, Tuple[PathInput, PathInput]]
 USER_AGENT = f"modelarts-python/{__version__}"
 # What urllib3 and the socket layer raise; everything else is a bug of ours.
 
-_TOKEN_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _BAD_ESCAPE_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
@@ -106,17 +107,16 @@ def cert_setting(cert: Any) -> Optional[Tuple[str, Optional[str]]]:
 
 def check_request(request: Request) -> str:
     """The request target, after refusing what urllib3 would send differently."""
-    if not _TOKEN_RE.match(request.method):
-        raise InvalidArgumentError(f"invalid HTTP method {request.method!r}")
-    scheme = request.scheme.lower()
-    if scheme not in ("http", "https"):
-        raise InvalidArgumentError(f"unsupported URL scheme {scheme!r} in {request.url!r}")
+    check_method(request.method)
     try:
         split = urlsplit(request.url)
         host = split.hostname
         split.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        host = None
+    except ValueError:  # also an unclosed IPv6 bracket: "http://[::1"
+        raise InvalidArgumentError(f"URL {request.url!r} has no valid host[:port]") from None
+    scheme = split.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise InvalidArgumentError(f"unsupported URL scheme {scheme!r} in {request.url!r}")
     if not host:
         raise InvalidArgumentError(f"URL {request.url!r} has no valid host[:port]")
     target = request.target
@@ -126,3 +126,22 @@ def check_request(request: Request) -> str:
             "it would be re-encoded on the wire"
         )
     return target
+
+
+def refused_header(exc: ValueError, request: Request) -> InvalidArgumentError:
+    """The error for a header the HTTP library refused, naming the header, never its value.
+
+    ``http.client`` says ``Invalid header value b'...'`` with the whole value
+    (an ``Authorization`` header holds the access key and a valid signature).
+    """
+    for name, value in request.headers.items():
+        bad = any(char in value for char in "\r\n\x00") or not value.isascii()
+        if bad or not name.isascii() or any(char in name for char in ":\r\n "):
+            return InvalidArgumentError(
+                f"invalid request {request.method} {request.url}: header {name!r} has a "
+                "character HTTP does not allow (CR, LF, NUL or non-ASCII); value not shown"
+            )
+    return InvalidArgumentError(
+        f"invalid request {request.method} {request.url}: "
+        f"{type(exc).__name__} from the HTTP library (details not shown: they quote headers)"
+    )

@@ -273,6 +273,8 @@ def load_fixture(path: PathLike) -> Fixture:
         raise FixtureFormatError(f"{target}: not UTF-8 (byte {exc.start})") from None
     try:
         document = json.loads(text, parse_constant=reject_constant)
+    except RecursionError:
+        raise FixtureFormatError(f"{target}: not valid JSON: nested too deeply to read") from None
     except ValueError as exc:
         where = ""
         if isinstance(exc, json.JSONDecodeError):
@@ -387,6 +389,11 @@ class _Reader:
             return Body("json", doc["json"])
         value = self.string(doc[key], f"{owner}.{key}")
         if key == "text":
+            try:
+                value.encode("utf-8")  # replayed as UTF-8 bytes
+            except UnicodeEncodeError as exc:
+                raise self.fail(f"{owner}.text", f"a \\u escape at character {exc.start + 1} "
+                                                 "is a lone surrogate, which is not text") from None
             return Body("text", value)
         bare = Path(value).name == value and value not in ("", ".", "..") and "\\" not in value
         if not bare or value.startswith("."):

@@ -79,6 +79,7 @@ from ._options import (
     VerifyInput,
     cert_setting,
     check_request,
+    refused_header,
     timeout_pair,
     verify_setting,
 )
@@ -300,8 +301,9 @@ class Urllib3Transport(Transport):
             raise _scrub(error, route.secrets if route else ()) from exc
         except ValueError as exc:
             # http.client refuses a header name or value (CR/LF, non-Latin-1)
-            # before writing anything.
-            raise InvalidArgumentError(f"invalid request {method} {url}: {exc}") from exc
+            # before writing anything; its message quotes the value, which may
+            # be a signature or a token, so only the header's name is told.
+            raise refused_header(exc, request) from None
         response_headers = Headers([(name, raw.headers[name]) for name in raw.headers])
         return Response(raw.status, response_headers, raw.data, request)
 

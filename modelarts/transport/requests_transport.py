@@ -64,6 +64,7 @@ from ._options import (
     VerifyInput,
     cert_setting,
     check_request,
+    refused_header,
     timeout_pair,
     verify_setting,
 )
@@ -137,9 +138,11 @@ def _translate_requests(
         if never_sent or handshake_rejected(exc):
             return TLSError(f"TLS handshake failed: {reason}", **where)
         return ConnectionLostError(f"TLS connection failed: {reason}", **where)
-    if isinstance(
-        exc, (rexc.InvalidURL, rexc.InvalidHeader, rexc.InvalidSchema, rexc.MissingSchema)
-    ):
+    if isinstance(exc, rexc.InvalidHeader):  # its message quotes the value: not shown
+        return InvalidArgumentError(
+            f"invalid request {method} {url}: a header has a character HTTP does not allow"
+        )
+    if isinstance(exc, (rexc.InvalidURL, rexc.InvalidSchema, rexc.MissingSchema)):
         return InvalidArgumentError(f"invalid request {method} {url}: {reason}")
     if isinstance(exc, rexc.ConnectionError):
         if closed_pool(exc):
@@ -247,6 +250,8 @@ class RequestsTransport(Transport):
                 method, url, headers=headers, data=request.body or None
             ).prepare()
         except (rexc.RequestException, ValueError) as exc:
+            if isinstance(exc, rexc.InvalidHeader) or not isinstance(exc, rexc.RequestException):
+                raise refused_header(exc, request) from None  # never quotes a header value
             raise InvalidArgumentError(f"invalid request {method} {url}: {exc}") from exc
         # prepare() re-quotes the URL; the signed one must go out untouched.
         prepared.url = url.split("#", 1)[0]
@@ -258,6 +263,8 @@ class RequestsTransport(Transport):
             raise _translate_requests(
                 exc, never_sent=never_sent, method=method, url=url, timeout=self.timeout
             ) from exc
+        except ValueError as exc:  # http.client refused a header (non-Latin-1): nothing sent
+            raise refused_header(exc, request) from None
         try:
             # Read undecoded, as Urllib3Transport does; a full read hands the
             # connection back to the pool.
