@@ -103,6 +103,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     import bench_memory
     import bench_parse
     import bench_replay
+    import bench_startup
     from _common import Row
 
     started = time.perf_counter()
@@ -118,6 +119,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         bench_replay.run,
         bench_import.run,
         bench_memory.run,
+        bench_startup.run,
     ]
     rows: List[object] = []
     for bench in benches:

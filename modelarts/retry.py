@@ -21,7 +21,6 @@ authentication, so every attempt is authenticated (signed) afresh.
 from __future__ import annotations
 
 import math
-import random
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable, FrozenSet, Optional, Tuple
 
@@ -39,6 +38,8 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 def full_jitter(cap: float) -> float:
     """A uniform draw in ``[0, cap]`` (AWS's "full jitter": spreads retrying clients)."""
+    import random  # loaded at the first retry, not by every process that imports the SDK
+
     return random.uniform(0.0, cap)  # noqa: S311 - not cryptographic
 
 
