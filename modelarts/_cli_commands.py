@@ -28,7 +28,7 @@ from .training_job import TrainingJob
 if TYPE_CHECKING:
     from .schemas import JobSummary
 
-__all__ = ["COMMANDS", "Aborted"]
+__all__ = ["COMMANDS", "Aborted", "confirm", "may_proceed", "write_records"]
 
 #: list-jobs ``page`` is documented as [1, 65535].
 _LAST_PAGE = 65535
@@ -38,7 +38,7 @@ class Aborted(Exception):
     """The person at the terminal answered no (exit status 1)."""
 
 
-def _write_records(ctx: Context, records: Iterator[Any], output: str) -> None:
+def write_records(ctx: Context, records: Iterator[Any], output: str) -> None:
     """``json``: one indented array, written once complete; ``jsonl``: a line per record, as
     it arrives (nothing but the current page is held)."""
     ascii_only = ctx.console.ascii_only
@@ -103,7 +103,7 @@ def list_jobs(ctx: Context, args: Any) -> int:
     else:
         records = iter(pages.fetch(args.page or 1))
     if args.output != "table":
-        _write_records(ctx, (job.raw for job in records), args.output)
+        write_records(ctx, (job.raw for job in records), args.output)
         return 0
     rows = [job_row(job) for job in records]
     ctx.finish_progress()
@@ -131,7 +131,7 @@ def list_versions(ctx: Context, args: Any) -> int:
         ctx.finish_progress()
         ctx.console.out(table + "\n")
     else:
-        _write_records(ctx, (job.raw for job in counted), args.output)
+        write_records(ctx, (job.raw for job in counted), args.output)
     return 0
 
 
@@ -161,7 +161,7 @@ def show_logs(ctx: Context, args: Any) -> int:
 # -- changes -------------------------------------------------------------------------------
 
 
-def _may_proceed(ctx: Context, args: Any, what: str) -> None:
+def may_proceed(ctx: Context, args: Any, what: str) -> None:
     """Refuse early when nobody can confirm: before credentials are even looked at."""
     if not args.yes and not ctx.console.interactive:
         raise UsageError(
@@ -170,7 +170,7 @@ def _may_proceed(ctx: Context, args: Any, what: str) -> None:
         )
 
 
-def _confirm(ctx: Context, args: Any, question: str) -> None:
+def confirm(ctx: Context, args: Any, question: str) -> None:
     if args.yes:
         return
     if not ctx.console.ask(question):
@@ -180,9 +180,9 @@ def _confirm(ctx: Context, args: Any, question: str) -> None:
 def stop_version(ctx: Context, args: Any) -> int:
     job_id = normalize_id(args.job_id, "JOB_ID")
     version_id = normalize_id(args.version_id, "VERSION_ID")
-    _may_proceed(ctx, args, f"stop version {version_id} of job {job_id}")
+    may_proceed(ctx, args, f"stop version {version_id} of job {job_id}")
     version = TrainingJob(ctx.session(), job_id, version_id)
-    _confirm(ctx, args, f"Stop version {version_id} of job {job_id}?")
+    confirm(ctx, args, f"Stop version {version_id} of job {job_id}?")
     version.stop_job_version()
     ctx.console.out(f"stopping version {version_id} of job {job_id}\n")
     return 0
@@ -191,9 +191,9 @@ def stop_version(ctx: Context, args: Any) -> int:
 def delete_version(ctx: Context, args: Any) -> int:
     job_id = normalize_id(args.job_id, "JOB_ID")
     version_id = normalize_id(args.version_id, "VERSION_ID")
-    _may_proceed(ctx, args, f"delete version {version_id} of job {job_id}")
+    may_proceed(ctx, args, f"delete version {version_id} of job {job_id}")
     version = TrainingJob(ctx.session(), job_id, version_id)
-    _confirm(ctx, args, f"Delete version {version_id} of job {job_id}? This cannot be undone.")
+    confirm(ctx, args, f"Delete version {version_id} of job {job_id}? This cannot be undone.")
     version.delete_job_version()
     ctx.console.out(f"deleting version {version_id} of job {job_id}\n")
     return 0
@@ -201,9 +201,9 @@ def delete_version(ctx: Context, args: Any) -> int:
 
 def delete_job(ctx: Context, args: Any) -> int:
     job_id = normalize_id(args.job_id, "JOB_ID")
-    _may_proceed(ctx, args, f"delete job {job_id}")
+    may_proceed(ctx, args, f"delete job {job_id}")
     session = ctx.session()
-    _confirm(ctx, args, f"Delete job {job_id} and all its versions? This cannot be undone.")
+    confirm(ctx, args, f"Delete job {job_id} and all its versions? This cannot be undone.")
     Estimator.delete_job_by_id(session, job_id)
     ctx.console.out(f"deleting job {job_id} and all its versions\n")
     return 0

@@ -22,6 +22,7 @@ __all__ = [
     "JOB_COLUMNS",
     "dump_json",
     "job_row",
+    "record_pairs",
     "render_pairs",
     "render_table",
     "version_pairs",
@@ -158,9 +159,17 @@ def version_pairs(job: Version) -> List[Tuple[str, str]]:
         "start_time": format_time(job.start_time),
         "duration": format_duration(job.duration),
     }
-    raw = job.raw
-    keys = [key for key in _LEADING if key in raw]
-    keys += sorted(key for key in raw if key not in _LEADING and key != "is_success")
+    return record_pairs(job.raw, _LEADING, decoded)
+
+
+def record_pairs(
+    raw: Mapping[str, Any], leading: Sequence[str], decoded: Mapping[str, str]
+) -> List[Tuple[str, str]]:
+    """Every field of a record as ``(key, shown value)``: ``leading`` ones first, then the
+    rest alphabetically (the same order from the network or a fixture); ``decoded`` holds
+    the shown form of typed fields, used when the field is not ``null``."""
+    keys = [key for key in leading if key in raw]
+    keys += sorted(key for key in raw if key not in leading and key != "is_success")
     pairs = []
     for key in keys:
         value = raw[key]

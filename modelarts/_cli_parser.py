@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any, NoReturn, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, Optional, Sequence
 
 from ._cli_console import EXIT_OK, EXIT_USAGE, Console, version_line
+from ._cli_resource_args import add_resource_groups
 from ._cli_run_args import add_watch_commands
 
 if TYPE_CHECKING:  # imported when an option needs them, so that --help stays quick
@@ -185,19 +186,23 @@ def build_parser(console: Console) -> argparse.ArgumentParser:
     )
     _add_globals(parser, top=True)
     groups = parser.add_subparsers(dest="group", metavar="COMMAND", required=True)
-    jobs = groups.add_parser(
-        "jobs",
-        help="training jobs and their versions",
-        console=console,
-        description="Training jobs and their versions.",
-    )
-    _add_globals(jobs, top=False)
-    commands = jobs.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def command(name: str, summary: str) -> _Parser:
-        sub = commands.add_parser(name, help=summary, description=summary, console=console)
-        _add_globals(sub, top=False)
-        return sub
+    def group(name: str, summary: str) -> Callable[[str, str], _Parser]:
+        """A command group (``jobs``, ...), and its ``command(name, summary)``."""
+        parent = groups.add_parser(
+            name, help=summary, console=console, description=summary[0].upper() + summary[1:] + "."
+        )
+        _add_globals(parent, top=False)
+        members = parent.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+        def member(name: str, summary: str) -> _Parser:
+            sub = members.add_parser(name, help=summary, description=summary, console=console)
+            _add_globals(sub, top=False)
+            return sub
+
+        return member
+
+    command = group("jobs", "training jobs and their versions")
 
     def job_id(sub: _Parser) -> None:
         sub.add_argument("job_id", metavar="JOB_ID", help="training job id")
@@ -271,4 +276,5 @@ def build_parser(console: Console) -> argparse.ArgumentParser:
         "-n", "--lines", type=_bounded(0, 500), default=50, help="how many lines (default 50)"
     )
     add_watch_commands(command, version_id=version_id, output=_output, logs=logs)
+    add_resource_groups(group, output=_output, bounded=_bounded, status=_status, yes=yes)
     return parser

@@ -24,6 +24,7 @@ from ._cli_console import (
     Context,
     UsageError,
 )
+from ._cli_resources import CONFIG_COMMANDS, VISUALIZATION_COMMANDS
 from .clock import Clock
 from .errors import (
     APIError,
@@ -43,14 +44,19 @@ __all__ = ["run"]
 
 logger = logging.getLogger("modelarts.cli")
 
+#: The commands of the groups beside ``jobs`` (whose own are ``COMMANDS``).
+_GROUPS = {"configs": CONFIG_COMMANDS, "visualizations": VISUALIZATION_COMMANDS}
+
 
 def run(args: Any, console: Console, clock: Optional[Clock] = None) -> int:
     """Run the parsed command on ``clock`` (default: the system's); the exit status."""
     if args.record_mode is None:
         args.record_mode = RecordMode.ALL
-    handler, template = COMMANDS[args.command]
+    handler, template = _GROUPS.get(args.group, COMMANDS)[args.command]
     what = template.format(
-        job_id=getattr(args, "job_id", ""), version_id=getattr(args, "version_id", "")
+        job_id=getattr(args, "job_id", ""),
+        version_id=getattr(args, "version_id", ""),
+        config_name=getattr(args, "config_name", None) or "",
     )
     context = Context(args, console, clock)
     with _logging(console.stderr, debug=args.debug):

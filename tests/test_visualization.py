@@ -334,3 +334,29 @@ def test_importing_the_estimator_does_not_load_visualization_jobs() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- record and replay ---------------------------------------------------------------------
+
+
+def test_the_recorded_flow_replays_offline() -> None:
+    from pathlib import Path
+
+    from modelarts.transport import FixtureTransport
+
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "visualization_jobs.json"
+    clock = FakeClock()
+    with Session(transport=FixtureTransport(fixture), clock=clock) as session:
+        listed = VisualizationJob.get_visualization_job_object_list(session, is_show=False)
+        assert [(job.job_name, job.status) for job in listed] == [("mnist-board", 8)]
+        board = VisualizationJob(session).create_visualization_job(
+            "/modelarts-demo/resnet/output/", job_name="resnet-board", wait=True
+        )
+        assert board.status is JobStatus.RUNNING and board.service_url
+        assert "{project_id}" in board.service_url  # the recorder scrubbed the real one
+        board.update_visualization_job("ResNet-50 summaries")
+        board.stop_visualization_job()
+        board.restart_visualization_job()
+        assert board.get_visualization_job_info()["status"] == 1
+        listed[0].delete_visualization_job()
+        assert session.transport.unplayed() == []  # type: ignore[attr-defined]
