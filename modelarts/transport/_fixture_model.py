@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from types import MappingProxyType
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
@@ -16,6 +17,7 @@ from .base import Request, Response, compact_json
 
 __all__ = [
     "EMPTY_BODY",
+    "MAX_JSON_DEPTH",
     "Body",
     "Fixture",
     "Interaction",
@@ -27,6 +29,17 @@ __all__ = [
 ]
 
 _TEXTUAL_MARKERS = ("json", "xml", "javascript", "x-www-form-urlencoded", "charset=")
+
+#: How deep a JSON body in a fixture may nest (objects and arrays inside each other).
+#: ModelArts v1 and IAM bodies nest fewer than 10 levels; 100 leaves room for any
+#: real answer and keeps every step that walks a body (scrubbing, the leak check,
+#: writing, replaying) far from the interpreter's recursion limit. The recorder
+#: refuses a deeper answer when it arrives (``RecordingTransport.send``), and
+#: ``load_fixture`` a file holding one.
+MAX_JSON_DEPTH = 100
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 class _Invalid:
@@ -158,6 +171,25 @@ def body_from_bytes(data: bytes, content_type: str, *, any_json: bool = False) -
         except UnicodeDecodeError:
             pass
     return Body("binary", bytes(data))
+
+
+def json_depth(data: bytes) -> int:
+    """How many objects and arrays ``data`` (JSON text) nests inside each other.
+
+    Counted on the bytes, without parsing (strings are skipped), so that it is
+    safe on any input; for text that is not JSON it is an upper bound.
+    """
+    if not data:
+        return 0
+    skeleton = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    depth = deepest = 0
+    for byte in skeleton:
+        if byte in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
 
 
 def reject_constant(name: str) -> Any:

@@ -48,15 +48,19 @@ import time
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Iterator, List, Optional, Tuple, Union
+from urllib.parse import urlsplit
 
 from .. import __version__
 from ..errors import (
     ConfigurationError,
     FixtureError,
     FixtureNotFoundError,
+    InvalidArgumentError,
+    ResponseFormatError,
     SecretInFixtureError,
 )
 from ..redaction import REDACTED, Redactor, redactor_of
+from ._fixture_model import MAX_JSON_DEPTH, json_depth
 from ._replay import (
     RECORD_HINT,
     Replayer,
@@ -108,6 +112,10 @@ class RecordingTransport(Transport):
     written (inside a binary body, say), ``close()`` raises
     ``SecretInFixtureError`` and writes nothing. ``close()`` also closes
     ``inner``. Safe to share between threads.
+
+    JSON nested deeper than ``MAX_JSON_DEPTH`` (100 levels) is refused where it
+    arrives: such an answer raises ``ResponseFormatError`` and is not recorded,
+    such a request body raises ``InvalidArgumentError`` before it is sent.
     """
 
     def __init__(
@@ -157,6 +165,12 @@ class RecordingTransport(Transport):
     def send(self, request: Request) -> Response:
         if self._closed:
             raise FixtureError(f"{self!r} is closed; its fixture has been written")
+        depth = json_depth(request.body)
+        if depth > MAX_JSON_DEPTH:
+            raise InvalidArgumentError(
+                f"the body of {request.method} {urlsplit(request.url).path} nests {depth} "
+                f"levels deep; a fixture holds JSON at most {MAX_JSON_DEPTH} levels deep"
+            )
         if self._replays:
             redactor = redactor_of(request.extensions)
             stored = normalise_request(request, redactor)
@@ -175,6 +189,18 @@ class RecordingTransport(Transport):
             raise
         if response.request is None:
             response.request = request
+        depth = json_depth(response.body)
+        if depth > MAX_JSON_DEPTH:
+            # Refused here, not recorded: walking it when the file is written would
+            # exhaust the interpreter's stack and lose every other interaction.
+            raise ResponseFormatError(
+                f"the answer nests {depth} levels deep; a recording keeps JSON at most "
+                f"{MAX_JSON_DEPTH} levels deep (ModelArts answers nest fewer than 10), "
+                "so it was not recorded",
+                operation=f"{request.method} {urlsplit(request.url).path}",
+                status_code=response.status,
+                request_id=response.request_id,
+            )
         with self._lock:
             self._new.append((request, response))
         return response

@@ -65,18 +65,21 @@ from .. import __version__
 from ..errors import FixtureError, FixtureFormatError, FixtureNotFoundError
 from ._fixture_model import (
     EMPTY_BODY,
+    MAX_JSON_DEPTH,
     Body,
     Fixture,
     Interaction,
     StoredRequest,
     StoredResponse,
     body_from_bytes,
+    json_depth,
     reject_constant,
     sha256_hex,
 )
 
 __all__ = [
     "FORMAT_VERSION",
+    "MAX_JSON_DEPTH",
     "Body",
     "Fixture",
     "Interaction",
@@ -84,6 +87,7 @@ __all__ = [
     "StoredRequest",
     "StoredResponse",
     "body_from_bytes",
+    "json_depth",
     "load_fixture",
     "pretty_json",
     "render_fixture",
@@ -96,6 +100,8 @@ FORMAT_VERSION = 1
 PathLike = Union[str, "os.PathLike[str]"]
 
 _INLINE_LIST_WIDTH = 72
+# The levels of the file around a body: document, interactions, interaction, request/response.
+_FRAME_DEPTH = 4
 # A temp file this old belongs to a writer that died (a write takes milliseconds).
 _STALE_TEMP_SECONDS = 60.0
 
@@ -271,6 +277,13 @@ def load_fixture(path: PathLike) -> Fixture:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FixtureFormatError(f"{target}: not UTF-8 (byte {exc.start})") from None
+    depth = json_depth(raw)
+    if depth > MAX_JSON_DEPTH + _FRAME_DEPTH:
+        raise FixtureFormatError(
+            f"{target}: JSON nested too deeply ({depth} levels); a body in a fixture may "
+            f"nest at most {MAX_JSON_DEPTH} levels (modelarts.transport.fixture_format."
+            "MAX_JSON_DEPTH)"
+        )
     try:
         document = json.loads(text, parse_constant=reject_constant)
     except RecursionError:

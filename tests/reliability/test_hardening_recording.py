@@ -1,4 +1,4 @@
-"""Issue 13, item 1: a run that fails or is interrupted never costs a recording.
+"""Issue 13, items 1 and 8: no failed run, interruption or deep answer costs a recording.
 
 ``modelarts ... --record FILE`` without credentials, with a bad setting, or
 stopped by Ctrl-C; a ``Session()`` that fails under ``MODELARTS_FIXTURE``: each
@@ -20,12 +20,25 @@ from typing import Iterator, List, Optional
 import pytest
 
 from modelarts.cli import main
-from modelarts.errors import CredentialsNotFoundError, FixtureError
+from modelarts.errors import (
+    CredentialsNotFoundError,
+    FixtureError,
+    FixtureFormatError,
+    InvalidArgumentError,
+    ResponseFormatError,
+)
 from modelarts.session import Session
 from modelarts.testing import FakeModelArts
 from modelarts.testing.faults import Fault, FaultContext
 from modelarts.training_job import JobStatus
-from modelarts.transport import RecordingTransport, Request, Response, Transport
+from modelarts.transport import (
+    FixtureTransport,
+    RecordingTransport,
+    Request,
+    Response,
+    Transport,
+)
+from modelarts.transport.fixture_format import MAX_JSON_DEPTH, json_depth
 
 VERSIONS = "GET /v1/{project_id}/training-jobs/{job_id}/versions"
 
@@ -255,3 +268,67 @@ def test_interrupted_mid_request_then_closed_plainly_writes_nothing(tmp_path: Pa
         recorder.send(page(2))
     recorder.close()
     assert not path.exists()
+
+
+# -- item 8: deeply nested answers -------------------------------------------------------------
+
+
+class Nested(Transport):
+    """Answers ``GET /v1/P/deep?levels=N`` with a success body whose ``value`` nests N levels."""
+
+    def __init__(self) -> None:
+        self.sent: List[Request] = []
+
+    def send(self, request: Request) -> Response:
+        self.sent.append(request)
+        levels = int(request.url.rsplit("=", 1)[1])
+        value = b"[" * levels + b"]" * levels
+        body = b'{"is_success": true, "value": ' + value + b"}"
+        return Response(200, {"Content-Type": "application/json"}, body, request=request)
+
+
+def nested_session(recorder: Transport) -> Session:
+    return Session(transport=recorder, access_key="AKNESTED0000000000", secret_key="s" * 40,
+                   project_id="P", region_name="cn-north-4")
+
+
+@pytest.mark.parametrize("levels", [MAX_JSON_DEPTH, 600, 980])
+def test_a_deep_answer_is_refused_where_it_arrives_and_the_rest_is_kept(
+    tmp_path: Path, levels: int
+) -> None:
+    path = tmp_path / "deep.json"
+    with nested_session(RecordingTransport(Nested(), path, "once")) as session:
+        session.request("GET", "/v1/P/deep", query={"levels": "3"})
+        with pytest.raises(ResponseFormatError, match=f"nests {levels + 1} levels deep"):
+            session.request("GET", "/v1/P/deep", query={"levels": str(levels)})
+        session.request("GET", "/v1/P/deep", query={"levels": str(MAX_JSON_DEPTH - 1)})
+    assert len(interactions(path)) == 2  # written, without the refused one
+    with Session(transport=FixtureTransport(path)) as replay:
+        deepest = replay.request("GET", "/v1/{project_id}/deep",
+                                 query={"levels": str(MAX_JSON_DEPTH - 1)})
+    assert json_depth(json.dumps(deepest).encode()) == MAX_JSON_DEPTH
+
+
+def test_a_deep_request_body_is_refused_before_it_is_sent(tmp_path: Path) -> None:
+    cloud = Nested()
+    deep: object = []
+    for _ in range(MAX_JSON_DEPTH):
+        deep = [deep]
+    session = nested_session(RecordingTransport(cloud, tmp_path / "deep.json", "once"))
+    with pytest.raises(InvalidArgumentError, match="levels deep"):
+        session.request("POST", "/v1/P/deep", query={"levels": "1"}, json=deep)
+    session.close()
+    assert cloud.sent == []
+
+
+def test_a_fixture_holding_a_deeper_body_is_a_format_error(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    value = "[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1)
+    path.write_text(
+        '{"modelarts_fixture": 1, "sdk_version": "0", "recorded_at": "", "interactions": '
+        '[{"request": {"method": "GET", "path": "/x"}, "response": {"status": 200, "json": '
+        + value + "}}]}",
+        encoding="utf-8",
+    )
+    with pytest.raises(FixtureFormatError, match=rf"too deeply \({MAX_JSON_DEPTH + 5} levels"):
+        FixtureTransport(path)
