@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import pytest
 from hypothesis import given
@@ -13,7 +13,7 @@ from modelarts.errors import APIError, InvalidArgumentError, ResponseFormatError
 from modelarts.estimator import Estimator
 from modelarts.session import Session
 from modelarts.training_job import JobStatus, TrainingJob
-from modelarts.transport import Request, Response, Transport
+from modelarts.transport import MockTransport, Request, Response, Transport
 
 JOB = "182626"
 
@@ -246,19 +246,10 @@ def test_session_may_be_passed_by_keyword_and_must_be_a_session() -> None:
 
 
 def test_is_success_false_with_http_200_raises_api_error() -> None:
-    class Refusing(Transport):
-        def send(self, request: Request) -> Response:
-            body = {
-                "is_success": False,
-                "error_code": "ModelArts.0105",
-                "error_msg": "Error string",
-            }
-            return Response(200, {"X-Request-Id": "rid-1"}, json.dumps(body).encode(), request)
-
+    body = {"is_success": False, "error_code": "ModelArts.0105", "error_msg": "Error string"}
+    refusing = MockTransport(lambda request: Response(200, {"X-Request-Id": "rid-1"}, json=body))
     with pytest.raises(APIError) as info:
-        Estimator(
-            Session(transport=Refusing(), **ACCOUNT), job_id=JOB
-        ).get_job_version_object_list()
+        Estimator(Session(transport=refusing, **ACCOUNT), job_id=JOB).get_job_version_object_list()
     error = info.value
     assert (error.status_code, error.error_code, error.error_msg) == (
         200,
@@ -269,12 +260,8 @@ def test_is_success_false_with_http_200_raises_api_error() -> None:
 
 
 def test_garbage_page_is_a_format_error_naming_the_field() -> None:
-    class Garbage(Transport):
-        def __init__(self, body: Optional[Any]) -> None:
-            self.body = body
-
-        def send(self, request: Request) -> Response:
-            return Response(200, {"X-Request-Id": "rid-2"}, json.dumps(self.body).encode(), request)
+    def garbage(body: Any) -> MockTransport:
+        return MockTransport(lambda request: Response(200, {"X-Request-Id": "rid-2"}, json=body))
 
     bad = {
         "is_success": True,
@@ -284,12 +271,12 @@ def test_garbage_page_is_a_format_error_naming_the_field() -> None:
     }
     with pytest.raises(ResponseFormatError) as info:
         Estimator(
-            Session(transport=Garbage(bad), **ACCOUNT), job_id=JOB
+            Session(transport=garbage(bad), **ACCOUNT), job_id=JOB
         ).get_job_version_object_list()
     assert "versions[0].status" in str(info.value) and "rid-2" in str(info.value)
     with pytest.raises(ResponseFormatError):
         Estimator(
-            Session(transport=Garbage([1, 2]), **ACCOUNT), job_id=JOB
+            Session(transport=garbage([1, 2]), **ACCOUNT), job_id=JOB
         ).get_job_version_object_list()
 
 

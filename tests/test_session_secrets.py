@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import traceback
-from typing import List
+from typing import List, Tuple
 
 import pytest
 
@@ -13,30 +13,29 @@ from modelarts.errors import ModelArtsError
 from modelarts.session import Session
 from modelarts.testing import FakeClock
 from modelarts.testing.fake import FakeModelArts, Reply, json_reply
-from modelarts.transport import Request, Response, Transport
+from modelarts.transport import MockTransport, Request, Response, Transport
 
 SK = "sk-very-secret-0123456789abcdefghijklmnop"
 PASSWORD = "pa55w0rd-that-must-never-show"
 SECURITY_TOKEN = "security-token-that-must-never-show"
 
 
-class Capturing(Transport):
-    """Remembers every header value that is a credential, to grep for later."""
+def capturing(inner: Transport) -> "Tuple[MockTransport, List[str]]":
+    """``inner`` behind a transport that remembers every credential it carries, to grep for."""
+    secrets: List[str] = []
 
-    def __init__(self, inner: Transport) -> None:
-        self.inner = inner
-        self.secrets: List[str] = []
-
-    def send(self, request: Request) -> Response:
+    def send(request: Request) -> Response:
         auth = request.headers.get("Authorization", "")
-        self.secrets += re.findall(r"Signature=([0-9a-f]+)", auth)
+        secrets.extend(re.findall(r"Signature=([0-9a-f]+)", auth))
         for name in ("X-Auth-Token", "X-Security-Token"):
             if name in request.headers:
-                self.secrets.append(request.headers[name])
-        response = self.inner.send(request)
+                secrets.append(request.headers[name])
+        response = inner.send(request)
         if "X-Subject-Token" in response.headers:
-            self.secrets.append(response.headers["X-Subject-Token"])
+            secrets.append(response.headers["X-Subject-Token"])
         return response
+
+    return MockTransport(send), secrets
 
 
 def exercise(session: Session) -> List[str]:
@@ -68,7 +67,7 @@ def fake() -> FakeModelArts:
 def test_no_secret_in_reprs_logs_or_errors(
     fake: FakeModelArts, caplog: pytest.LogCaptureFixture, mode: str
 ) -> None:
-    transport = Capturing(fake)
+    transport, captured = capturing(fake)
     common = {"transport": transport, "region_name": fake.region, "clock": FakeClock()}
     if mode == "aksk":
         session = Session(fake.access_key, SK, fake.project_id, **common)  # type: ignore[arg-type]
@@ -87,8 +86,8 @@ def test_no_secret_in_reprs_logs_or_errors(
     records = [r.getMessage() for r in caplog.records]
     assert any("/ok -> 200" in line for line in records), "the DEBUG request log is missing"
     seen = "\n".join(texts + records + [caplog.text])
-    secrets = [SK, SK + "-temp", PASSWORD, SECURITY_TOKEN, *transport.secrets]
-    assert transport.secrets, "the test captured no signature or token to look for"
+    secrets = [SK, SK + "-temp", PASSWORD, SECURITY_TOKEN, *captured]
+    assert captured, "the test captured no signature or token to look for"
     for secret in secrets:
         assert secret not in seen, f"a secret leaked: {secret[:6]}..."
 

@@ -22,7 +22,6 @@ from modelarts.transport import (
     RecordingTransport,
     Request,
     Response,
-    Transport,
 )
 from modelarts.transport.fixture_format import (
     Body,
@@ -40,19 +39,6 @@ PROJECT = "4a5b6c7d8e9f40a1b2c3d4e5f6a7b8c9"
 OTHER_PROJECT = "99990000aaaabbbbccccddddeeeeffff"
 SK = "sk-replay-secret-0000000000000000000000001"
 PASSWORD = "replay-Pa55word!"
-
-
-class Table(Transport):
-    """A fake server in-process answering every request from one function."""
-
-    def __init__(self, answer: Any) -> None:
-        self.answer = answer
-        self.requests: List[Request] = []
-
-    def send(self, request: Request) -> Response:
-        self.requests.append(request)
-        response: Response = self.answer(request)
-        return Response(response.status, response.headers, response.body, request=request)
 
 
 def url(path: str, query: Sequence[Tuple[str, str]] = (), endpoint: str = MODELARTS) -> str:
@@ -147,7 +133,7 @@ def test_record_then_replay_gives_the_same_responses(tmp_path: Path) -> None:
             ),
         ),
     ]
-    with RecordingTransport(Table(server), path) as recorder:
+    with RecordingTransport(MockTransport(server), path) as recorder:
         live = [recorder.send(request) for request in requests]
     replay = FixtureTransport(path)
     for request, original in zip(requests, live):
@@ -430,7 +416,7 @@ def test_any_sdk_request_and_response_round_trips(
     answers = iter([_wire(status, *kind) for _, (status, kind) in exchanges])
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "prop.json"
-        with RecordingTransport(Table(lambda request: next(answers)), path) as recorder:
+        with RecordingTransport(MockTransport(lambda request: next(answers)), path) as recorder:
             originals = [recorder.send(_build(spec, PROJECT)) for spec, _ in exchanges]
         replay = FixtureTransport(path)
         for (spec, (_, (kind, _))), original in zip(exchanges, originals):

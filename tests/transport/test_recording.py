@@ -27,6 +27,7 @@ from modelarts.errors import (
 from modelarts.redaction import PROJECT_ID_PLACEHOLDER, REDACTOR_EXTENSION, Redactor
 from modelarts.transport import (
     FixtureTransport,
+    MockTransport,
     RecordingTransport,
     RecordMode,
     Request,
@@ -255,11 +256,11 @@ def test_close_is_idempotent_and_send_after_close_is_refused(tmp_path: Path) -> 
 def test_inner_transport_errors_propagate_and_are_not_recorded(tmp_path: Path) -> None:
     from modelarts.errors import ConnectError
 
-    class Down(Transport):
-        def send(self, request: Request) -> Response:
-            raise ConnectError("refused", method=request.method, url=request.url)
+    def down(request: Request) -> Response:
+        raise ConnectError("refused", method=request.method, url=request.url)
 
-    with RecordingTransport(Down(), tmp_path / "x.json") as recorder, pytest.raises(ConnectError):
+    recorder = RecordingTransport(MockTransport(down), tmp_path / "x.json")
+    with recorder, pytest.raises(ConnectError):
         recorder.send(get("/v1/P1/training-jobs/1"))
     assert not (tmp_path / "x.json").exists()  # a run that recorded nothing writes no file
 
@@ -561,12 +562,11 @@ def test_a_replayed_login_token_is_not_taken_for_a_leak(tmp_path: Path) -> None:
 _CHILD = textwrap.dedent(
     """
     import json, os, sys, time
-    from modelarts.transport import RecordingTransport, Request, Response, Transport
+    from modelarts.transport import MockTransport, RecordingTransport, Request, Response
 
-    class Cloud(Transport):
-        def send(self, request):
-            body = json.dumps({"is_success": True, "log": "x" * 20000}).encode()
-            return Response(200, {"Content-Type": "application/json"}, body, request=request)
+    def cloud(request):
+        body = json.dumps({"is_success": True, "log": "x" * 20000}).encode()
+        return Response(200, {"Content-Type": "application/json"}, body)
 
     path, how = sys.argv[1], sys.argv[2]
     if how == "kill":
@@ -581,7 +581,7 @@ _CHILD = textwrap.dedent(
         import resource, signal
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
-    recorder = RecordingTransport(Cloud(), path, "all")
+    recorder = RecordingTransport(MockTransport(cloud), path, "all")
     recorder.send(Request("GET", "https://modelarts.example/v1/p/training-jobs/1"))
     try:
         recorder.close()
