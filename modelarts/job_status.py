@@ -32,6 +32,8 @@ class JobStatus(IntEnum):
     SUBMIT_FAILED = 5
     DELETE_FAILED = 6
     WAITING = 7
+    #: The old SDK's name for 7 (its ``JOBSTAT_DEPLOYING``): an alias, ``JobStatus(7)`` is WAITING.
+    DEPLOYING = 7
     RUNNING = 8
     KILLING = 9
     COMPLETED = 10

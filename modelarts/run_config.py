@@ -25,7 +25,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from .errors import ConfigurationError, InvalidArgumentError
 
@@ -39,6 +39,7 @@ __all__ = [
     "RunSettings",
     "check_job_name",
     "default_name",
+    "refuse_unsupported",
 ]
 
 #: ``job_name`` (page modelarts_03_0045): 1-64 letters, digits, ``-`` and ``_``.
@@ -134,6 +135,14 @@ _UNSUPPORTED = {
     "app_id": "Huawei-internal ROMA authentication (app_id) is not supported",
     "app_token": "Huawei-internal ROMA authentication (app_token) is not supported",
 }
+
+
+def refuse_unsupported(names: Iterable[str]) -> None:
+    """``ConfigurationError`` for an old-SDK keyword this SDK does not offer (``w3_account``,
+    ``app_id``, ``environment``, ...); other names pass."""
+    for name in names:
+        if name in _UNSUPPORTED:
+            raise ConfigurationError(f"{name}=: {_UNSUPPORTED[name]}")
 
 
 def default_name(prefix: str, now: datetime, limit: int = 64) -> str:
@@ -280,9 +289,7 @@ class RunSettings:
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> "RunSettings":
-        for name in options:
-            if name in _UNSUPPORTED:
-                raise ConfigurationError(f"{name}=: {_UNSUPPORTED[name]}")
+        refuse_unsupported(options)
         unknown = sorted(set(options) - RUN_OPTIONS)
         if unknown:
             raise InvalidArgumentError(

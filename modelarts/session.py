@@ -26,7 +26,7 @@ import os
 import threading
 import weakref
 from datetime import datetime
-from typing import Any, Callable, Iterable, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple, Union
 
 from . import __version__, iam
 from . import _signing as signing
@@ -46,6 +46,7 @@ from .metadata import RefreshingCredentials
 from .redaction import PROJECT_ID_PLACEHOLDER, REDACTOR_EXTENSION, Redactor, mask
 from .request_log import RequestLog
 from .retry import Retry, send_with_retries
+from .run_config import refuse_unsupported
 from .settings import metadata_enabled, resolve_settings
 from .transport.base import Request, Response, Transport
 from .transport.choice import choose_transport, close_after, replays_only
@@ -81,9 +82,16 @@ class Session:
         retry: Union[Retry, int, None] = None,
         use_metadata: Optional[bool] = None,
         clock: Optional[Clock] = None,
+        **unsupported: Any,
     ) -> None:
+        refuse_unsupported(unsupported)  # the old SDK's w3_account, app_id, ...
+        for name in unsupported:
+            raise TypeError(f"Session() got an unexpected keyword argument {name!r}")
         env = dict(os.environ)
         self._clock: Clock = clock or SystemClock()
+        #: Answers kept for the session's life by the modules that fetch them, each under
+        #: its own key (the catalogues: ``modelarts/catalog_api.py``).
+        self.cache: Dict[str, Any] = {}
         self._retry = Retry.from_value(retry)
         self._redactor = Redactor()
         self._extensions = {REDACTOR_EXTENSION: self._redactor}

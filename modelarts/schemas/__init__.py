@@ -13,8 +13,9 @@ nothing the server sent is dropped (``raw`` is the body as received).
 Where things live: ``_convert`` (wire types: converters and their fast tests),
 ``_record`` (the declaration machinery and generated loaders), ``_base``
 (marshmallow: schemas derived from the declarations), ``envelope``,
-``versions``, ``jobs`` (the v1 training-job bodies), ``configs`` (saved
-parameter configurations), ``visualization`` (visualization jobs), ``iam`` (projects,
+``versions``, ``jobs``, ``created`` (the v1 training-job bodies), ``catalog``
+(flavors, engines, built-in algorithms), ``configs`` (saved parameter
+configurations), ``visualization`` (visualization jobs), ``iam`` (projects,
 token expiry). Import the public names from here.
 """
 
@@ -31,7 +32,24 @@ from .versions import Version, VersionsPage, load_version_detail, load_versions_
 
 if TYPE_CHECKING:
     from ._base import schema_of
+    from .catalog import (
+        Algorithm,
+        AlgorithmsPage,
+        Engine,
+        EnginesPage,
+        Spec,
+        SpecsPage,
+        load_algorithms_page,
+        load_engines_page,
+        load_specs_page,
+    )
     from .configs import ConfigsPage, JobConfig, load_config_detail, load_configs_page
+    from .created import (
+        CreatedJob,
+        CreatedVersion,
+        load_created_job,
+        load_created_version,
+    )
     from .iam import Project, load_iam_projects, load_token_expiry
     from .jobs import (
         AomLog,
@@ -50,10 +68,16 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "Algorithm",
+    "AlgorithmsPage",
     "AomLog",
     "Bad",
     "ConfigsPage",
+    "CreatedJob",
+    "CreatedVersion",
     "DataSource",
+    "Engine",
+    "EnginesPage",
     "Envelope",
     "JobConfig",
     "JobSummary",
@@ -64,6 +88,8 @@ __all__ = [
     "ReadOnlyMapping",
     "ReadOnlySequence",
     "Record",
+    "Spec",
+    "SpecsPage",
     "V1Body",
     "Version",
     "VersionsPage",
@@ -71,13 +97,18 @@ __all__ = [
     "VisualizationsPage",
     "Volume",
     "kind_of",
+    "load_algorithms_page",
     "load_aom_log",
     "load_config_detail",
     "load_configs_page",
+    "load_created_job",
+    "load_created_version",
+    "load_engines_page",
     "load_envelope",
     "load_iam_projects",
     "load_jobs_page",
     "load_log_file_names",
+    "load_specs_page",
     "load_token_expiry",
     "load_version_detail",
     "load_versions_page",
@@ -93,6 +124,19 @@ __all__ = [
 # body that does not fit).
 _LAZY = {
     "schema_of": "._base",
+    "Algorithm": ".catalog",
+    "AlgorithmsPage": ".catalog",
+    "Engine": ".catalog",
+    "EnginesPage": ".catalog",
+    "Spec": ".catalog",
+    "SpecsPage": ".catalog",
+    "load_algorithms_page": ".catalog",
+    "load_engines_page": ".catalog",
+    "load_specs_page": ".catalog",
+    "CreatedJob": ".created",
+    "CreatedVersion": ".created",
+    "load_created_job": ".created",
+    "load_created_version": ".created",
     "Project": ".iam",
     "load_iam_projects": ".iam",
     "load_token_expiry": ".iam",

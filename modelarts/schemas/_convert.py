@@ -487,7 +487,7 @@ class Kind(Generic[T]):
         return f"<Kind {self.name}>"
 
 
-_STATUSES = tuple(JobStatus(code) for code in range(len(JobStatus.__members__) + 1))
+_STATUSES = tuple(JobStatus(code) for code in range(len(JobStatus) + 1))
 
 TEXT: Kind[str] = Kind("text", to_text, "type(v) is str")
 INT: Kind[int] = Kind("int", to_int, "type(v) is int")
