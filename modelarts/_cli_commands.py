@@ -152,7 +152,9 @@ def show_logs(ctx: Context, args: Any) -> int:
         return follow_logs(ctx, args)
     job_id = normalize_id(args.job_id, "JOB_ID")
     version_id = normalize_id(args.version_id, "VERSION_ID")
-    text = api.get_log(ctx.session(), job_id, version_id, args.file, lines=args.lines).content
+    text = api.get_log(
+        ctx.session(), job_id, version_id, args.file, lines=args.lines, order="desc"
+    ).content
     if text:
         ctx.console.out(text if text.endswith("\n") else text + "\n")
     return 0

@@ -18,7 +18,8 @@ original kept as ``__cause__``.
     │   ├── TransportTimeout (TimeoutError)
     │   │   ├── ConnectTimeout
     │   │   └── ReadTimeout                 sent, but the answer did not come in time
-    │   └── ConnectionLostError             the connection broke after sending
+    │   ├── ConnectionLostError             the connection broke after sending
+    │   └── CreateOutcomeUnknownError       a create was sent; whether it happened is unknown
     ├── APIError                            the service answered with an error
     │   ├── RedirectError                   3xx: pointed elsewhere; never followed
     │   ├── AuthenticationError             401 / 403
@@ -56,6 +57,7 @@ __all__ = [
     "ConnectError",
     "ConnectTimeout",
     "ConnectionLostError",
+    "CreateOutcomeUnknownError",
     "CredentialsNotFoundError",
     "FixtureError",
     "FixtureFormatError",
@@ -324,9 +326,7 @@ class ResponseFormatError(ModelArtsError):
             context.append(f"HTTP {status_code}")
         context.append(f"request id {request_id or 'none'}")
         where = f" in field {field!r}" if field else ""
-        super().__init__(
-            f"unexpected response{where}: {message} ({', '.join(context)})"
-        )
+        super().__init__(f"unexpected response{where}: {message} ({', '.join(context)})")
 
     def __reduce__(self) -> Any:
         return (
@@ -387,3 +387,29 @@ class WaitTimeoutError(ModelArtsError, builtins.TimeoutError):
         super().__init__(message)
         self.status = status
         self.waited = waited
+
+
+# -- creating --------------------------------------------------------------------
+
+
+class CreateOutcomeUnknownError(TransportError):
+    """A create request (job or version) may have reached ModelArts, but its answer was lost.
+
+    It is never sent again by itself (a second POST could create a second job).
+    ``job_name`` is the name the job was created under, ``job_id`` the job a
+    version was created in (``None`` for a new job); the message says how to
+    find out whether it exists. ``__cause__`` is the transport error.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        job_name: Optional[str] = None,
+        job_id: Optional[str] = None,
+        method: str = "",
+        url: str = "",
+    ) -> None:
+        super().__init__(message, method=method, url=url)
+        self.job_name = job_name
+        self.job_id = job_id

@@ -5,31 +5,42 @@
     from modelarts.session import Session
     from modelarts.estimator import Estimator
 
-    estimator = Estimator(Session(), job_id="182626")
-    versions = estimator.get_job_version_object_list()   # prints a table, returns TrainingJobs
-    for version in estimator.iter_job_versions():       # lazily, one page in memory
-        print(version.version_name, version.status.name)
+    estimator = Estimator(Session(), framework_type="PyTorch",
+                          framework_version="PyTorch-1.4.0-python3.6",
+                          code_dir="/bucket/code/", boot_file="/bucket/code/train.py",
+                          output_path="/bucket/out/", train_instance_type="modelarts.vm.cpu.8u",
+                          train_instance_count=1)
+    job = estimator.fit(inputs="/bucket/data/", wait=True)     # a TrainingJob
+    estimator.output_path = "/bucket/out2/"                    # used by the next call
+    job2 = estimator.create_job_version(job.job_id, job.version_id, inputs="/bucket/data/")
+
+    versions = Estimator(Session(), job_id="182626").get_job_version_object_list()
 
 Arguments are checked before any request is sent (``InvalidArgumentError``, a
 ``ValueError``); ids may be ``int`` or digit strings and come back as ``str``.
+The run keywords (``modelarts/run_config.py`` declares them and how each
+reaches the create body) are plain attributes, read again at every call.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
+from . import catalog_api, job_submission
 from . import training_api as api
 from ._idset import IdSet
 from ._lazy import lazy_attributes
+from .constant import JOB_STATE
 from .errors import InvalidArgumentError
+from .run_config import RUN_OPTIONS, Inputs, RunSettings
 from .schemas import VersionsPage
 from .training_api import Caller, normalize_id
-from .training_job import TrainingJob
+from .training_job import TrainingJob, clock_of
 
 if TYPE_CHECKING:
     from .visualization import VisualizationJob
 
-__all__ = ["Estimator", "RUN_OPTIONS", "VersionIterator", "VisualizationJob"]
+__all__ = ["Estimator", "JOB_STATE", "RUN_OPTIONS", "VersionIterator", "VisualizationJob"]
 
 # ``VisualizationJob`` is importable from here, as in the old SDK, and loads on first use.
 __getattr__, __dir__ = lazy_attributes(
@@ -38,30 +49,8 @@ __getattr__, __dir__ = lazy_attributes(
 
 Id = Union[str, int]
 
-#: The old SDK's job-definition keywords (its Estimator constructor). They are kept on the
-#: estimator (``run_options``) for code that passes them; a misspelt one is an error.
-RUN_OPTIONS = frozenset(
-    {
-        "config_name",
-        "framework_type",
-        "framework_version",
-        "code_dir",
-        "boot_file",
-        "model_name",
-        "hyperparameters",
-        "output_path",
-        "log_url",
-        "train_instance_type",
-        "train_instance_count",
-        "job_description",
-        "user_image_url",
-        "user_command",
-        "pool_id",
-        "nas_type",
-        "nas_share_addr",
-        "nas_mount_path",
-    }
-)
+#: Defaults of run keywords that are not ``None`` (as in the old SDK).
+_DEFAULTS: Dict[str, Any] = {"job_type": "train"}
 
 # A guard against a server that keeps answering: list-versions pages are
 # numbered like list-jobs pages, 1..65535.
@@ -100,20 +89,34 @@ class Estimator:
     def __init__(
         self,
         modelarts_session: Caller,
+        *,
         job_id: Optional[Id] = None,
         version_id: Optional[Id] = None,
+        config_name: Optional[str] = None,
         **run_options: Any,
     ) -> None:
+        """``run_options``: the old SDK's run keywords (``RUN_OPTIONS``), keyword-only.
+
+        ``hyperparameters`` defaults to ``[]`` and ``job_type`` to ``"train"``,
+        every other one to ``None``. ``w3_account``, ``app_id``, ``environment``
+        and the like raise ``ConfigurationError``; a misspelt keyword
+        ``InvalidArgumentError``. No request is made.
+        """
         self.session = _check_session(modelarts_session)
+        RunSettings.from_options(run_options)  # unknown or unsupported keywords
         self.job_id = None if job_id is None else normalize_id(job_id, "job_id")
         self.version_id = None if version_id is None else normalize_id(version_id, "version_id")
-        unknown = sorted(set(run_options) - RUN_OPTIONS)
-        if unknown:
-            raise InvalidArgumentError(
-                f"unknown Estimator option(s) {', '.join(unknown)}; "
-                f"known: {', '.join(sorted(RUN_OPTIONS))}"
-            )
-        self.run_options: Dict[str, Any] = dict(run_options)
+        self.config_name = config_name
+        self.hyperparameters: Any = []
+        for name in sorted(RUN_OPTIONS - {"hyperparameters"}):
+            setattr(self, name, _DEFAULTS.get(name))
+        for name, value in run_options.items():
+            setattr(self, name, value)
+
+    @property
+    def modelarts_session(self) -> Caller:
+        """The session (the old SDK's name for it)."""
+        return self.session
 
     def __repr__(self) -> str:
         return f"<Estimator job_id={self.job_id!r} version_id={self.version_id!r}>"
@@ -123,13 +126,103 @@ class Estimator:
     def _job(self, operation: str) -> str:
         if self.job_id is None:
             raise InvalidArgumentError(f"{operation} needs an Estimator with job_id=")
-        return self.job_id
+        return normalize_id(self.job_id, "job_id")
 
     def _version(self, operation: str) -> TrainingJob:
         job_id = self._job(operation)
         if self.version_id is None:
             raise InvalidArgumentError(f"{operation} needs an Estimator with version_id=")
         return TrainingJob(self.session, job_id, self.version_id)
+
+    # -- creating (modelarts_03_0045, modelarts_03_0050) ------------------------------------
+
+    def run_settings(self) -> RunSettings:
+        """The run keywords as they are now (attributes are read at every call)."""
+        return RunSettings.from_options({name: getattr(self, name) for name in RUN_OPTIONS})
+
+    def fit(
+        self,
+        inputs: Optional[str] = None,
+        dataset_id: Optional[str] = None,
+        dataset_version_id: Optional[str] = None,
+        data_source: Optional[Sequence[Dict[str, Any]]] = None,
+        wait: bool = False,
+        job_name: Optional[str] = None,
+        priority: Optional[int] = None,
+    ) -> TrainingJob:
+        """Create a training job and its first version; return a new ``TrainingJob``.
+
+        The training data is exactly one of ``inputs`` (an OBS path),
+        ``dataset_id`` with ``dataset_version_id``, or ``data_source``. The job
+        name defaults to ``base_job_name`` (else ``job``) followed by the UTC
+        time and six random hex digits, so two fits in one second differ (the
+        old SDK used ``base_job_name`` as is, and its names collided within a
+        second). ``priority`` (1-3) is sent only when given; ``pool_id`` as the
+        documented ``config.pool_id``. With ``wait`` it returns once the
+        version is terminal (``TrainingJob.wait``), whatever the outcome.
+        A lost answer raises ``CreateOutcomeUnknownError`` (find the job with
+        ``Estimator.find_job(session, name)``).
+        """
+        data = Inputs.of(inputs, dataset_id, dataset_version_id, data_source)
+        options = {name: getattr(self, name) for name in RUN_OPTIONS}
+        job = job_submission.new_job(
+            self.session,
+            options,
+            data,
+            job_name=job_name,
+            priority=priority,
+            now=clock_of(self.session).now(),
+        )
+        if wait:
+            job.wait()
+        return job
+
+    def create_job_version(
+        self,
+        job_id: Id,
+        pre_version_id: Id,
+        inputs: Optional[str] = None,
+        dataset_id: Optional[str] = None,
+        dataset_version_id: Optional[str] = None,
+        data_source: Optional[Sequence[Dict[str, Any]]] = None,
+        wait: bool = False,
+        job_desc: Optional[str] = None,
+        priority: Optional[int] = None,
+    ) -> TrainingJob:
+        """Create a version of ``job_id`` from ``pre_version_id`` with the current settings.
+
+        The body is ``fit``'s config plus ``pre_version_id`` (a JSON integer);
+        ``job_desc`` is sent only when given. Returns a new ``TrainingJob``;
+        ``wait`` as in ``fit``.
+        """
+        data = Inputs.of(inputs, dataset_id, dataset_version_id, data_source)
+        options = {name: getattr(self, name) for name in RUN_OPTIONS}
+        job = job_submission.new_version(
+            self.session,
+            options,
+            data,
+            job_id=job_id,
+            pre_version_id=pre_version_id,
+            job_desc=job_desc,
+            priority=priority,
+        )
+        if wait:
+            job.wait()
+        return job
+
+    def get_job_state(self, job_id: Id, version_id: Id) -> Tuple[str, int]:
+        """``(JOB_STATE name, duration in ms)`` of a version, as the old SDK returned it.
+
+        One version-details request. Every code has a name (``JOBSTAT_CODE_23``
+        for one nobody documents), where the old SDK raised ``IndexError``.
+        """
+        version = api.get_version(
+            self.session, normalize_id(job_id, "job_id"), normalize_id(version_id, "version_id")
+        )
+        code = int(version.status)
+        name = JOB_STATE[code] if code < len(JOB_STATE) else f"JOBSTAT_{version.status.name}"
+        duration = version.duration
+        return name, 0 if duration is None else round(duration.total_seconds() * 1000)
 
     # -- versions ----------------------------------------------------------------------
 
@@ -229,11 +322,11 @@ class Estimator:
     def get_job_log(
         self,
         log_file: Optional[str] = None,
-        *,
-        lines: int = 50,
+        lines: Optional[int] = None,
         base_line: Optional[str] = None,
-        order: str = "desc",
+        order: Optional[str] = None,
     ) -> Dict[str, Any]:
+        """``TrainingJob.get_job_log`` of the estimator's version: only what is given is sent."""
         return self._version("get_job_log").get_job_log(
             log_file, lines=lines, base_line=base_line, order=order
         )
@@ -252,19 +345,20 @@ class Estimator:
     @staticmethod
     def get_job_list(
         modelarts_session: Caller,
-        status: Optional[int] = None,
-        per_page: int = 10,
-        page: int = 1,
-        sortBy: str = "job_name",  # noqa: N803 - the REST API's (and old SDK's) spelling
-        order: str = "desc",
+        status: Union[int, str, None] = None,
+        per_page: Optional[int] = None,
+        page: Optional[int] = None,
+        sortBy: Optional[str] = None,  # noqa: N803 - the REST API's (and old SDK's) spelling
+        order: Optional[str] = None,
         search_content: Optional[str] = None,
-        *,
         sort_by: Optional[str] = None,
     ) -> Dict[str, Any]:
         """One page of the project's training jobs, as the server's body (modelarts_03_0046).
 
-        ``sort_by`` is accepted as an alias of ``sortBy`` (the old SDK used it
-        under password authentication).
+        Only the parameters given are sent; the server's defaults apply to the
+        rest, as with the old SDK. ``status`` is a code (``int`` or digits);
+        ``sort_by`` is an alias of ``sortBy`` (the old SDK's name under
+        password authentication).
         """
         return api.list_jobs(
             _check_session(modelarts_session),
@@ -281,3 +375,59 @@ class Estimator:
         """Delete a job and all its versions."""
         client = _check_session(modelarts_session)
         return api.delete_job(client, normalize_id(job_id, "job_id")).as_dict()
+
+    @staticmethod
+    def find_job(modelarts_session: Caller, job_name: str) -> Optional[TrainingJob]:
+        """The latest version of the job named exactly ``job_name``, or ``None``.
+
+        For resuming after ``CreateOutcomeUnknownError`` instead of creating
+        the job twice.
+        """
+        return job_submission.find_job(_check_session(modelarts_session), job_name)
+
+    # -- catalogues (modelarts_03_0072, 0073, 0056), the old SDK's shapes --------------------
+
+    @staticmethod
+    def get_train_instance_types(modelarts_session: Caller) -> List[str]:
+        """The ``spec_code`` of every flavor, in server order."""
+        specs = catalog_api.list_resource_specs(_check_session(modelarts_session)).specs
+        return [spec.spec_code for spec in specs if spec.spec_code is not None]
+
+    @staticmethod
+    def get_spec_list(modelarts_session: Caller) -> Dict[str, Any]:
+        """The resource-specs body as a ``dict``."""
+        return catalog_api.list_resource_specs(_check_session(modelarts_session)).as_dict()
+
+    @staticmethod
+    def get_engine_list(
+        modelarts_session: Caller, job_type: Optional[str] = None
+    ) -> Dict[str, Any]:
+        """The ai-engines body as a ``dict``; ``job_type`` is sent only when given."""
+        client = _check_session(modelarts_session)
+        return catalog_api.list_ai_engines(client, job_type=job_type).as_dict()
+
+    @staticmethod
+    def get_framework_list(
+        modelarts_session: Caller, job_type: Optional[str] = None
+    ) -> List[Dict[str, Optional[str]]]:
+        """``[{"framework_type": engine_name, "framework_version": engine_version}, ...]``."""
+        client = _check_session(modelarts_session)
+        engines = catalog_api.list_ai_engines(client, job_type=job_type).engines
+        return [
+            {"framework_type": e.engine_name, "framework_version": e.engine_version}
+            for e in engines
+        ]
+
+    @staticmethod
+    def get_built_in_algorithms(modelarts_session: Caller) -> Dict[str, Any]:
+        """Every built-in algorithm, as one body: ``{"is_success", "model_total_count", "models"}``.
+
+        All pages are read (the old SDK returned only the server's first page
+        of 10).
+        """
+        models = catalog_api.all_built_in_algorithms(_check_session(modelarts_session))
+        return {
+            "is_success": True,
+            "model_total_count": len(models),
+            "models": [model.as_dict() for model in models],
+        }

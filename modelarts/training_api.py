@@ -306,13 +306,17 @@ def get_log_file_names(client: Caller, job_id: str, version_id: str) -> LogFileN
 def check_log_arguments(
     log_file: Optional[str], lines: Any, base_line: Optional[str], order: Any
 ) -> None:
+    """Check the aom-log parameters; ``None`` means "not given" for each."""
     if log_file is not None and (not isinstance(log_file, str) or not log_file):
         raise InvalidArgumentError(f"log_file must be a non-empty str, got {log_file!r}")
-    if isinstance(lines, bool) or not isinstance(lines, int) or not 0 <= lines <= _MAX_LOG_LINES:
+    if lines is not None and (
+        isinstance(lines, bool) or not isinstance(lines, int) or not 0 <= lines <= _MAX_LOG_LINES
+    ):
         raise InvalidArgumentError(f"lines must be an int in [0, {_MAX_LOG_LINES}], got {lines!r}")
     if base_line is not None and not isinstance(base_line, str):
         raise InvalidArgumentError(f"base_line must be a str (a position), got {base_line!r}")
-    check_choice("order", order, ORDERS)
+    if order is not None:
+        check_choice("order", order, ORDERS)
 
 
 def get_log(
@@ -321,14 +325,16 @@ def get_log(
     version_id: str,
     log_file: Optional[str] = None,
     *,
-    lines: int = 50,
+    lines: Optional[int] = None,
     base_line: Optional[str] = None,
-    order: str = "desc",
+    order: Optional[str] = None,
 ) -> AomLog:
     """``GET .../versions/{version_id}/aom-log``: ``lines`` lines from ``base_line`` (03_0149).
 
-    With no ``log_file``, the first of ``get_log_file_names`` is read (one
-    request more); a version with no log file yet raises ``ModelArtsError``.
+    Only the parameters given are sent (the server's defaults: 50 lines, the
+    latest position, ``desc``). With no ``log_file``, the first of
+    ``get_log_file_names`` is read (one request more); a version with no log
+    file yet raises ``ModelArtsError``.
     """
     from .schemas import load_aom_log
 
@@ -341,9 +347,8 @@ def get_log(
                 "try again once it is running"
             )
         log_file = names[0]
-    query: List[Tuple[str, Any]] = [("log_file", log_file), ("lines", lines), ("order", order)]
-    if base_line is not None:
-        query.append(("base_line", base_line))
+    given = (("log_file", log_file), ("lines", lines), ("order", order), ("base_line", base_line))
+    query: List[Tuple[str, Any]] = [(name, value) for name, value in given if value is not None]
     log: AomLog = client.request(
         "GET",
         version_path(job_id, version_id) + "/aom-log",
@@ -360,29 +365,35 @@ def get_log(
 def list_jobs(
     client: Caller,
     *,
-    status: Optional[int] = None,
-    per_page: int = 10,
-    page: int = 1,
-    sort_by: str = "job_name",
-    order: str = "desc",
+    status: Union[int, str, None] = None,
+    per_page: Optional[int] = None,
+    page: Optional[int] = None,
+    sort_by: Optional[str] = None,
+    order: Optional[str] = None,
     search_content: Optional[str] = None,
 ) -> JobsPage:
-    """``GET .../training-jobs`` with the documented filters (modelarts_03_0046)."""
+    """``GET .../training-jobs`` with the documented filters (modelarts_03_0046).
+
+    Only the parameters given are sent; the server's defaults apply to the
+    rest. ``status`` is a code, as an ``int`` or a string of digits.
+    """
     from .schemas import load_jobs_page
 
-    check_page_size(per_page)
-    check_page(page)
-    query: List[Tuple[str, Any]] = [
-        ("per_page", per_page),
-        ("page", page),
-        ("sortBy", check_choice("sortBy", sort_by, JOB_SORT_KEYS)),
-        ("order", check_choice("order", order, ORDERS)),
-    ]
+    query: List[Tuple[str, Any]] = []
+    if per_page is not None:
+        query.append(("per_page", check_page_size(per_page)))
+    if page is not None:
+        query.append(("page", check_page(page)))
+    if sort_by is not None:
+        query.append(("sortBy", check_choice("sortBy", sort_by, JOB_SORT_KEYS)))
+    if order is not None:
+        query.append(("order", check_choice("order", order, ORDERS)))
     if status is not None:
-        query.append(("status", check_status(status)))
+        digits = isinstance(status, str) and status.strip().isdigit()
+        query.append(("status", check_status(int(status) if digits else status)))
     if search_content is not None and check_search(search_content):
         query.append(("search_content", search_content))
     jobs: JobsPage = client.request(
-        "GET", _JOBS, query=query, operation="list training jobs", load=load_jobs_page
+        "GET", _JOBS, query=query or None, operation="list training jobs", load=load_jobs_page
     )
     return jobs

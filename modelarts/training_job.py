@@ -27,6 +27,7 @@ from .schemas import Version, VersionsPage, load_version_detail
 from .training_api import Caller, normalize_id
 
 if TYPE_CHECKING:
+    from .clock import Clock
     from .metrics import Metrics
 
 __all__ = ["JobStatus", "TrainingJob"]
@@ -204,16 +205,18 @@ class TrainingJob(Version):
     def get_job_log(
         self,
         log_file: Optional[str] = None,
-        *,
-        lines: int = 50,
+        lines: Optional[int] = None,
         base_line: Optional[str] = None,
-        order: str = "desc",
+        order: Optional[str] = None,
     ) -> Dict[str, Any]:
-        """Read ``lines`` log lines through the line-based ``aom-log`` call (modelarts_03_0149).
+        """Read log lines through the line-based ``aom-log`` call (modelarts_03_0149).
 
-        ``log_file`` defaults to the first file of ``get_job_log_file_list()``;
-        ``base_line`` is a position from an earlier answer (``None``: the latest),
-        ``order`` ``"desc"`` reads onwards, ``"asc"`` backwards.
+        Only the parameters given are sent, as the old SDK did (the server
+        reads 50 lines from the latest position, ``desc``, by default).
+        ``log_file`` defaults to the first file of ``get_job_log_file_list()``
+        (one request more; the old SDK required it); ``base_line`` is a
+        position from an earlier answer, ``order`` ``"desc"`` reads onwards,
+        ``"asc"`` backwards.
         """
         log = api.get_log(
             self._client(),
@@ -241,3 +244,42 @@ class TrainingJob(Version):
         if refresh or not all(name in record for name in names):
             record = api.get_version(self._client(), self.job_id, self.version_id).raw
         return parse_metrics(record.get(names[0]), record.get(names[1]))
+
+    # -- waiting -----------------------------------------------------------------------
+
+    def wait(self, timeout: Optional[float] = None, poll: Optional[float] = None) -> JobStatus:
+        """Wait until this version reaches a terminal status and return it.
+
+        Terminal is ``JobStatus.is_terminal``: COMPLETED or a failure code;
+        transient states on the way (image creation, submission, queuing,
+        KILLING, SCALING, codes this SDK does not know) are waited through,
+        where Huawei's old SDK stopped at the first state it did not expect.
+        Polls back off from 2 s to 30 s (``poll``: a fixed period in seconds)
+        and sleep through the session's clock (``modelarts/waiting.py``).
+        ``timeout`` (seconds; ``None``: as long as the job runs) raises
+        ``WaitTimeoutError``. Afterwards this object holds the final details
+        (``status``, ``duration``, ``raw``, ...).
+        """
+        client = self._client()
+        job_id, version_id = self.job_id, self.version_id
+        from .waiting import wait_until_terminal
+
+        final = wait_until_terminal(
+            lambda: api.get_version(client, job_id, version_id),
+            clock=clock_of(client),
+            what=f"job {job_id} version {version_id}",
+            timeout=timeout,
+            interval=poll,
+        )
+        self.assign(final.as_dict(), operation=f"get version {version_id} of job {job_id}")
+        return self.status
+
+
+def clock_of(client: Caller) -> "Clock":
+    """The clock waits sleep on: the session's (``Session.clock``), else the system's."""
+    clock: Optional[Clock] = getattr(client, "clock", None)
+    if clock is None:
+        from .clock import SystemClock
+
+        return SystemClock()
+    return clock

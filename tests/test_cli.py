@@ -136,10 +136,10 @@ def record(fake: FakeModelArts, path: Path, calls: Any) -> Path:
 def the_commands_calls(session: Session) -> None:
     """The SDK calls the read-only commands below make, with the command's defaults."""
     list(Estimator(session, job_id=JOB).iter_job_versions())  # jobs versions (page size 1000)
-    Estimator.get_job_list(session, per_page=50, sortBy="create_time")  # jobs list
+    Estimator.get_job_list(session, per_page=50, page=1, sortBy="create_time", order="desc")
     version = TrainingJob(session, JOB, RUNNING_VERSION)
     version.get_job_info()  # jobs show
-    version.get_job_log(lines=50)  # jobs logs
+    version.get_job_log(lines=50, order="desc")  # jobs logs
 
 
 def record_commands(cloud: Cloud, tmp_path: Path) -> Path:
@@ -292,7 +292,9 @@ def test_list_filters_and_sorting_reach_the_server(cloud: Cloud) -> None:
 
 
 def test_list_json_is_the_servers_records(cloud: Cloud) -> None:
-    expected = Estimator.get_job_list(cloud.session(), per_page=50, sortBy="create_time")["jobs"]
+    expected = Estimator.get_job_list(
+        cloud.session(), per_page=50, sortBy="create_time", order="desc"
+    )["jobs"]
     result = cloud.run("jobs", "list", "-o", "json")
     assert result.json() == expected
 
@@ -342,7 +344,9 @@ def test_show_table_lists_every_field_main_ones_first(cloud: Cloud, recorded: Pa
 
 
 def test_logs_print_the_log_text(cloud: Cloud, recorded: Path) -> None:
-    expected = TrainingJob(cloud.session(), JOB, RUNNING_VERSION).get_job_log(lines=50)
+    expected = TrainingJob(cloud.session(), JOB, RUNNING_VERSION).get_job_log(
+        lines=50, order="desc"
+    )
     assert expected["content"]
     live = cloud.run("jobs", "logs", JOB, RUNNING_VERSION)
     assert (live.status, live.out) == (0, expected["content"])

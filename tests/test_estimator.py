@@ -242,7 +242,9 @@ def test_session_may_be_passed_by_keyword_and_must_be_a_session() -> None:
         Estimator(None, job_id=JOB)  # type: ignore[arg-type]
     with pytest.raises(InvalidArgumentError, match="framework_typo"):
         Estimator(session, framework_typo="PyTorch")
-    assert Estimator(session, framework_type="PyTorch").run_options == {"framework_type": "PyTorch"}
+    estimator = Estimator(session, framework_type="PyTorch")
+    assert estimator.framework_type == "PyTorch" and estimator.hyperparameters == []
+    assert estimator.job_type == "train" and estimator.code_dir is None
 
 
 def test_is_success_false_with_http_200_raises_api_error() -> None:

@@ -50,9 +50,11 @@ def test_a_redirect_is_an_error_naming_where_it_pointed_and_is_not_followed(
 ) -> None:
     fake = FakeModelArts()
     target = elsewhere.url + "/v1/" + fake.project_id + "/echo"
-    with redirecting(status, target) as server, Session(
-        transport=transport(), **fake.session_kwargs(server.url)
-    ) as session, pytest.raises(RedirectError) as info:
+    with (
+        redirecting(status, target) as server,
+        Session(transport=transport(), **fake.session_kwargs(server.url)) as session,
+        pytest.raises(RedirectError) as info,
+    ):
         session.request("DELETE", ECHO)
     error = info.value
     assert isinstance(error, APIError) and error.status_code == status
@@ -67,9 +69,10 @@ def test_a_redirect_is_an_error_naming_where_it_pointed_and_is_not_followed(
 def test_a_listing_behind_a_redirect_raises_instead_of_coming_back_empty() -> None:
     fake = FakeModelArts()
     page = b"<html><title>301 Moved Permanently</title></html>"
-    with redirecting(301, "https://modelarts.example/", page) as server, Session(
-        **fake.session_kwargs(server.url)
-    ) as session:
+    with (
+        redirecting(301, "https://modelarts.example/", page) as server,
+        Session(**fake.session_kwargs(server.url)) as session,
+    ):
         with pytest.raises(RedirectError) as info:
             Estimator.get_job_list(session)
         with pytest.raises(RedirectError):
@@ -80,9 +83,11 @@ def test_a_listing_behind_a_redirect_raises_instead_of_coming_back_empty() -> No
 
 def test_a_redirect_without_location_says_so() -> None:
     fake = FakeModelArts()
-    with redirecting(307, "") as server, Session(
-        **fake.session_kwargs(server.url)
-    ) as session, pytest.raises(RedirectError, match="without a Location header") as info:
+    with (
+        redirecting(307, "") as server,
+        Session(**fake.session_kwargs(server.url)) as session,
+        pytest.raises(RedirectError, match="without a Location header") as info,
+    ):
         session.request("GET", ECHO)
     assert info.value.location is None
 
@@ -90,9 +95,11 @@ def test_a_redirect_without_location_says_so() -> None:
 def test_the_location_is_scrubbed_of_credentials_and_secrets() -> None:
     fake = FakeModelArts()
     location = f"https://user:pa55word@evil.example/x?token={SECURITY_TOKEN}&\x1b[2J"
-    with redirecting(302, location) as server, Session(
-        **fake.session_kwargs(server.url), security_token=SECURITY_TOKEN
-    ) as session, pytest.raises(RedirectError) as info:
+    with (
+        redirecting(302, location) as server,
+        Session(**fake.session_kwargs(server.url), security_token=SECURITY_TOKEN) as session,
+        pytest.raises(RedirectError) as info,
+    ):
         session.request("GET", ECHO)
     error = info.value
     assert error.location == "https://<redacted>@evil.example/x?token=<security token>&\x1b[2J"
@@ -110,8 +117,9 @@ def test_delete_behind_a_redirect_fails_the_command(
     out, err = io.StringIO(), io.StringIO()
     with redirecting(307, elsewhere.url + "/v1/jobs") as server:
         argv = ["jobs", "delete", "182626", "--yes", "--endpoint", server.url]
-        status = main(argv + ["--project-id", fake.project_id], stdin=io.StringIO(),
-                      stdout=out, stderr=err)
+        status = main(
+            argv + ["--project-id", fake.project_id], stdin=io.StringIO(), stdout=out, stderr=err
+        )
     assert status == 1
     assert f"redirected to {elsewhere.url}/v1/jobs" in err.getvalue()
     assert elsewhere.requests_handled == 0

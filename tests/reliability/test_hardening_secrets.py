@@ -98,9 +98,10 @@ def test_secrets_echoed_by_the_server_never_reach_the_aksk_error(
     fake: FakeModelArts, shape: str
 ) -> None:
     app = Echo(fake, shape)
-    with LoopbackServer(app) as server, Session(
-        **fake.session_kwargs(server.url), security_token=SECURITY_TOKEN
-    ) as session:
+    with (
+        LoopbackServer(app) as server,
+        Session(**fake.session_kwargs(server.url), security_token=SECURITY_TOKEN) as session,
+    ):
         with pytest.raises(APIError) as info:
             session.request("POST", ECHO, json={"job_desc": "d"})
         secrets = secrets_of(session, app)
@@ -115,15 +116,18 @@ def test_the_password_and_the_iam_token_never_reach_the_error(
     fake: FakeModelArts, shape: str
 ) -> None:
     app = Echo(fake, shape)
-    with LoopbackServer(app) as server, Session(
-        username="alice",
-        password="correct horse battery staple",
-        account="acme",
-        project_id=fake.project_id,
-        region_name=fake.region,
-        modelarts_endpoint=server.url,
-        iam_endpoint=server.url,
-    ) as session:
+    with (
+        LoopbackServer(app) as server,
+        Session(
+            username="alice",
+            password="correct horse battery staple",
+            account="acme",
+            project_id=fake.project_id,
+            region_name=fake.region,
+            modelarts_endpoint=server.url,
+            iam_endpoint=server.url,
+        ) as session,
+    ):
         with pytest.raises(APIError) as info:
             session.request("GET", ECHO)
         secrets = secrets_of(session, app)
@@ -138,15 +142,19 @@ def test_an_iam_error_echoing_the_password_is_scrubbed(fake: FakeModelArts) -> N
         body = {"error": {"code": "1101", "message": f"wrong password {password!r}: {ESCAPES}"}}
         return Response(401, {"Content-Type": "application/json"}, json.dumps(body).encode())
 
-    with LoopbackServer(iam) as server, Session(
-        username="alice",
-        password=password,
-        account="acme",
-        project_id=fake.project_id,
-        region_name=fake.region,
-        modelarts_endpoint=server.url,
-        iam_endpoint=server.url,
-    ) as session, pytest.raises(APIError) as info:
+    with (
+        LoopbackServer(iam) as server,
+        Session(
+            username="alice",
+            password=password,
+            account="acme",
+            project_id=fake.project_id,
+            region_name=fake.region,
+            modelarts_endpoint=server.url,
+            iam_endpoint=server.url,
+        ) as session,
+        pytest.raises(APIError) as info,
+    ):
         session.request("GET", ECHO)
     assert info.value.error_code == "1101"
     text = everything_an_error_carries(info.value)
@@ -156,9 +164,11 @@ def test_an_iam_error_echoing_the_password_is_scrubbed(fake: FakeModelArts) -> N
 
 def test_the_message_shows_server_escapes_without_obeying_them(fake: FakeModelArts) -> None:
     app = Echo(fake, "json")
-    with LoopbackServer(app) as server, Session(
-        **fake.session_kwargs(server.url)
-    ) as session, pytest.raises(APIError) as info:
+    with (
+        LoopbackServer(app) as server,
+        Session(**fake.session_kwargs(server.url)) as session,
+        pytest.raises(APIError) as info,
+    ):
         session.request("GET", ECHO)
     error = info.value
     for text in (str(error), repr(error)):
@@ -184,8 +194,9 @@ def test_the_command_prints_neither_secrets_nor_escapes(
     out, err = io.StringIO(), io.StringIO()
     with LoopbackServer(app) as server:
         argv = ["jobs", "list", "--endpoint", server.url, "--project-id", fake.project_id]
-        status = main(argv + (["--debug"] if debug else []), stdin=io.StringIO(), stdout=out,
-                      stderr=err)
+        status = main(
+            argv + (["--debug"] if debug else []), stdin=io.StringIO(), stdout=out, stderr=err
+        )
     assert status == 1
     signature = re.search(r"Signature=([0-9a-f]+)", app.seen[0].headers["Authorization"])
     stderr = err.getvalue()

@@ -160,12 +160,15 @@ for bad in BAD_IDS:
     shown = "10**5000" if bad == 10**5000 else f"{bad!r:.24}"  # repr() refuses 5,000 digits
     if bad is not None:  # job_id=None is an Estimator without a job
         case(f"Estimator(job_id={shown})", lambda s, t, b=bad: Estimator(s, job_id=b))
-        case(f"Estimator(version_id={shown})", lambda s, t, b=bad: Estimator(s, 1, version_id=b))
+        case(
+            f"Estimator(version_id={shown})",
+            lambda s, t, b=bad: Estimator(s, job_id=1, version_id=b),
+        )
     case(f"TrainingJob(job_id={shown})", lambda s, t, b=bad: TrainingJob(s, b, 1))
     case(f"TrainingJob(version_id={shown})", lambda s, t, b=bad: TrainingJob(s, 1, b))
     case(f"delete_job_by_id({shown})", lambda s, t, b=bad: Estimator.delete_job_by_id(s, b))
 for not_a_session in [None, "session", object(), 5]:
-    case(f"Estimator({not_a_session!r:.12})", lambda s, t, n=not_a_session: Estimator(n, 1))
+    case(f"Estimator({not_a_session!r:.12})", lambda s, t, n=not_a_session: Estimator(n, job_id=1))
     case(
         f"get_job_list({not_a_session!r:.12})",
         lambda s, t, n=not_a_session: Estimator.get_job_list(n),
@@ -187,7 +190,8 @@ for method in (
     "get_job_log",
 ):
     case(
-        f"Estimator(no version_id).{method}()", lambda s, t, m=method: getattr(Estimator(s, 1), m)()
+        f"Estimator(no version_id).{method}()",
+        lambda s, t, m=method: getattr(Estimator(s, job_id=1), m)(),
     )
 for method, args in (
     ("get_job_version_object_list", ()),
@@ -203,10 +207,10 @@ for method, args in (
 for size in [0, 1001, -1, "10", 10.0, True, None, 2**70]:
     case(
         f"iter_job_versions(page_size={size!r})",
-        lambda s, t, n=size: list(Estimator(s, 1).iter_job_versions(page_size=n)),
+        lambda s, t, n=size: list(Estimator(s, job_id=1).iter_job_versions(page_size=n)),
     )
 JOB_LISTS: List[Dict[str, Any]] = [
-    {"status": "8"},
+    {"status": "eight"},  # digits ("8") are a status code; None is "not given"
     {"status": -1},
     {"status": True},
     {"status": 1.5},
@@ -218,9 +222,9 @@ JOB_LISTS: List[Dict[str, Any]] = [
     {"page": 65536},
     {"page": "1"},
     {"sortBy": "name"},
-    {"sortBy": None},
+    {"sortBy": 5},
     {"order": "up"},
-    {"order": None},
+    {"order": 5},
     {"search_content": "x" * 65},
     {"search_content": 5},
     {"sort_by": "bogus"},
@@ -231,7 +235,7 @@ for description in [5, None, "x" * 257, b"bytes", ["a"]]:
     shown = f"{description!r:.16}"
     case(
         f"Estimator.update_job_description({shown})",
-        lambda s, t, d=description: Estimator(s, 1).update_job_description(d),
+        lambda s, t, d=description: Estimator(s, job_id=1).update_job_description(d),
     )
     case(
         f"TrainingJob.update_job_description({shown})",
@@ -248,7 +252,7 @@ LOG_ARGUMENTS: List[Dict[str, Any]] = [
     {"lines": 1.5},
     {"base_line": 5},
     {"order": "up"},
-    {"order": None},
+    {"order": 5},
 ]
 for settings in LOG_ARGUMENTS:
     case(
@@ -257,7 +261,7 @@ for settings in LOG_ARGUMENTS:
     )
     case(
         f"Estimator.get_job_log({settings})",
-        lambda s, t, k=settings: Estimator(s, 1, version_id=2).get_job_log(**k),
+        lambda s, t, k=settings: Estimator(s, job_id=1, version_id=2).get_job_log(**k),
     )
 
 
@@ -277,9 +281,13 @@ def _retry_value(s: Session, t: Counting) -> Session:
 
 
 GOOD: List[Tuple[str, Call, int]] = [
-    ("padded and int ids", lambda s, t: Estimator(s, " 0182626 ", 278813).stop_job_version(), 1),
+    (
+        "padded and int ids",
+        lambda s, t: Estimator(s, job_id=" 0182626 ", version_id=278813).stop_job_version(),
+        1,
+    ),
     ("the largest page", lambda s, t: Estimator.get_job_list(s, per_page=1000, page=65535), 1),
-    ("256 characters", lambda s, t: Estimator(s, 1).update_job_description("x" * 256), 1),
+    ("256 characters", lambda s, t: Estimator(s, job_id=1).update_job_description("x" * 256), 1),
     ("sort_by alias", lambda s, t: Estimator.get_job_list(s, sort_by="status", order="asc"), 1),
     ("500 log lines", lambda s, t: TrainingJob(s, 1, 2).get_job_log("f.0", lines=500), 1),
     ("a Retry value", _retry_value, 0),

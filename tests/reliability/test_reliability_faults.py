@@ -97,7 +97,9 @@ OPERATIONS = [
         "get_job_info",
         "GET",
         VERSION,
-        lambda s, c: str(Estimator(s, c.job_id, c.version_id).get_job_info()["version_id"]),
+        lambda s, c: str(
+            Estimator(s, job_id=c.job_id, version_id=c.version_id).get_job_info()["version_id"]
+        ),
         lambda c: c.version_id,
     ),
     Operation(

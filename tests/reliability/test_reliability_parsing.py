@@ -106,7 +106,7 @@ OPERATIONS: Dict[str, Callable[[Session], Any]] = {
     "list_versions_table": _table,
     "iter_job_versions": _paged,
     "get_job_version_info": lambda s: Estimator(s, job_id=JOB_ID).get_job_version_info(),
-    "get_job_info": lambda s: Estimator(s, JOB_ID, VERSION_ID).get_job_info(),
+    "get_job_info": lambda s: Estimator(s, job_id=JOB_ID, version_id=VERSION_ID).get_job_info(),
     "update_job_description": lambda s: _version(s).update_job_description("generated"),
     "stop_job_version": lambda s: _version(s).stop_job_version(),
     "delete_job_version": lambda s: _version(s).delete_job_version(),
