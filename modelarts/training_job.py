@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .clock import Clock
     from .metrics import Metrics
 
-__all__ = ["JobStatus", "TrainingJob"]
+__all__ = ["JobStatus", "TrainingJob", "clock_of"]
 
 
 class TrainingJob(Version):
@@ -51,7 +51,7 @@ class TrainingJob(Version):
     compare ``raw`` to compare snapshots.
     """
 
-    __slots__ = ("_session",)
+    __slots__ = ("_config_name", "_session")
 
     _session: Optional[Caller]
     job_id: str
@@ -144,6 +144,15 @@ class TrainingJob(Version):
     def modelarts_session(self) -> Optional[Caller]:
         """The session the operations use (the old SDK's name for it)."""
         return self._session
+
+    @property
+    def config_name(self) -> Optional[str]:
+        """The saved configuration this object stands for (old SDK); ``None`` for a version."""
+        return getattr(self, "_config_name", None)
+
+    @config_name.setter
+    def config_name(self, value: Optional[str]) -> None:
+        self._config_name = value
 
     @property
     def inputs(self) -> Optional[str]:
@@ -276,10 +285,17 @@ class TrainingJob(Version):
 
 
 def clock_of(client: Caller) -> "Clock":
-    """The clock waits sleep on: the session's (``Session.clock``), else the system's."""
-    clock: Optional[Clock] = getattr(client, "clock", None)
-    if clock is None:
-        from .clock import SystemClock
+    """The clock waits sleep on: the session's (``Session.clock``), else the system's.
 
-        return SystemClock()
-    return clock
+    While the session replays a recording (a ``FixtureTransport``) sleeping
+    is skipped (``SkippingClock``): a replayed wait takes no wall time.
+    """
+    from .clock import SkippingClock, SystemClock
+    from .transport.choice import replays_only
+
+    clock: Optional[Clock] = getattr(client, "clock", None)
+    transport = getattr(client, "transport", None)
+    base = SystemClock() if clock is None else clock
+    if transport is not None and replays_only(transport):
+        return SkippingClock(base)
+    return base

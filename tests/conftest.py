@@ -67,3 +67,23 @@ def ca_file(ca: Any, tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("ca") / "ca.pem"
     ca.cert_pem.write_to_path(str(path))
     return str(path)
+
+
+# -- the fake cloud in-process, on a fake clock ---------------------------------------
+
+
+@pytest.fixture
+def fake_cloud() -> Any:
+    """A ``FakeModelArts`` on a ``FakeClock``: its versions progress as the clock moves."""
+    from modelarts.testing import FakeClock
+    from modelarts.testing.fake import FakeModelArts
+
+    return FakeModelArts(clock=FakeClock())
+
+
+@pytest.fixture
+def fake_session(fake_cloud: Any) -> Any:
+    """A ``Session`` calling ``fake_cloud`` in-process, sleeping on its clock."""
+    from modelarts.session import Session
+
+    return Session(transport=fake_cloud, clock=fake_cloud.clock, **fake_cloud.session_kwargs())

@@ -12,7 +12,8 @@ Standard output carries only the ``export NAME=value`` lines that point a
 notes for humans go to standard error. It serves until SIGINT or SIGTERM and
 then exits 0. Job 182626 (the README's) always exists, with ``--versions``
 versions; ``--jobs`` counts it. Versions created through the API run for five
-minutes of real time and complete; one seeded job is still running when the
+minutes of real time and complete (``--version-seconds S``: all their steps in
+S seconds); one seeded job is still running when the
 server starts. Three job configurations (``mnist-tf-config``,
 ``pytorch-gpu-config``, ``resnet-ascend-config``) and two visualization jobs
 (``mnist-tensorboard`` serving, ``resnet-tensorboard`` stopped) are seeded
@@ -33,7 +34,7 @@ from typing import Any, List, Optional, Sequence
 from .fake import FakeModelArts
 from .jobs import COMPLETED, FAILED, KILLED, RUNNING, WAITING
 
-__all__ = ["main", "seed", "seed_resources"]
+__all__ = ["main", "quick_timeline", "seed", "seed_resources"]
 
 README_JOB_ID = 182626
 _NAMES = ("mnist-tensorflow", "resnet50-imagenet", "bert-finetune", "yolo-detect", "lstm-sentiment")
@@ -99,6 +100,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--versions", type=int, default=3, help="versions per job (default 3)")
     parser.add_argument("--seed", type=int, default=0, help="seed for the generated jobs")
     parser.add_argument(
+        "--version-seconds",
+        type=float,
+        default=None,
+        metavar="S",
+        help="API-created versions go INIT -> ... -> RUNNING -> COMPLETED in S seconds "
+        "(default: run 5 minutes)",
+    )
+    parser.add_argument(
         "--error-status",
         choices=("http", "200"),
         default="http",
@@ -107,12 +116,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def quick_timeline(seconds: float) -> "List[tuple[float, int]]":
+    """Every step of an API-created version (modelarts_03_0074's codes) within ``seconds``."""
+    steps = ((0.0, 1), (0.1, 2), (0.2, 4), (0.3, WAITING), (0.4, RUNNING), (1.0, COMPLETED))
+    return [(fraction * seconds, status) for fraction, status in steps]
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     options = _parser().parse_args(argv)
     if options.jobs < 1 or options.versions < 1:
         _parser().error("--jobs and --versions must be at least 1")
     fake = FakeModelArts(error_status=options.error_status)
     seed(fake, options.jobs, options.versions, random.Random(options.seed))
+    if options.version_seconds is not None:
+        if not options.version_seconds > 0:
+            _parser().error("--version-seconds must be positive")
+        fake.new_version_timeline = quick_timeline(options.version_seconds)
     stop = threading.Event()
 
     def request_stop(signum: int, frame: Any) -> None:
