@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Dict, List, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Tuple, Union
 
 from .errors import ConfigurationError, CredentialsNotFoundError, ModelArtsError
 from .redaction import REDACTED, mask
@@ -314,14 +314,16 @@ def resolve_credentials(
     env: Mapping[str, str],
     file: CredentialsFile,
     use_metadata: bool,
-    metadata_transport: "Callable[[], Transport]",
+    metadata_transport: "Optional[Transport]",
     clock: "Clock",
     required: bool = True,
 ) -> "Union[Credentials, RefreshingCredentials, None]":
     """The first complete set: arguments, environment, file, then instance metadata.
 
-    With ``required=False`` (a Session that only replays) the metadata service,
-    a network call, is not tried and finding nothing returns ``None``.
+    ``metadata_transport`` reaches the metadata service (a short-timeout live
+    transport when ``None``). With ``required=False`` (a Session that only
+    replays) that service, a network call, is not tried and finding nothing
+    returns ``None``.
     Otherwise finding nothing raises the ``CredentialsNotFoundError`` that
     lists every source and what it lacked.
     """
@@ -348,7 +350,11 @@ def resolve_credentials(
         env.get(metadata.ENV_METADATA_ENDPOINT) or metadata.METADATA_ENDPOINT,
         metadata.ENV_METADATA_ENDPOINT,
     )
-    transport = metadata_transport()
+    transport = metadata_transport
+    if transport is None:
+        from .transport.live import Urllib3Transport
+
+        transport = Urllib3Transport(timeout=(1.0, 3.0))  # it answers at once or not at all
     try:
         return metadata.RefreshingCredentials(
             lambda: metadata.fetch_metadata_credentials(transport, base), clock

@@ -9,8 +9,10 @@ credentials. The Session sends them; the bodies are read by the one IAM schema,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple
 
+from ._signing import build_url
+from .auth import Auth, NoAuth
 from .credentials import PasswordCredentials
 from .errors import ConfigurationError, ResponseFormatError
 from .redaction import PROJECT_ID_PLACEHOLDER, Redactor
@@ -19,6 +21,9 @@ from .transport.base import Response
 __all__ = [
     "PROJECTS_PATH",
     "TOKEN_PATH",
+    "Call",
+    "discover_project_id",
+    "fetch_token",
     "project_id_from_listing",
     "read_token_answer",
     "token_request_body",
@@ -26,6 +31,11 @@ __all__ = [
 
 TOKEN_PATH = "/v3/auth/tokens"
 PROJECTS_PATH = "/v3/projects"
+_LOGIN_HINT = "check username, password and account (the account's domain name)"
+
+#: The Session's ``_call(method, url, payload, auth, operation, *, hint=None)``: sends
+#: with retries and returns ``(decoded body, response)`` or raises the ``APIError``.
+Call = Callable[..., Tuple[Any, Response]]
 
 if TYPE_CHECKING:  # the schema loads marshmallow: imported where a body is read
     from .schemas.iam import Token
@@ -101,3 +111,30 @@ def project_id_from_listing(
             f"several projects are named {region!r}; pass project_id= to choose"
         )
     return ids[0]
+
+
+def fetch_token(
+    call: Call,
+    iam_endpoint: str,
+    login: PasswordCredentials,
+    project_id: Optional[str],
+    region: Optional[str],
+    redactor: Redactor,
+) -> "Tuple[str, Token]":
+    """Log in with a password; the token and what IAM says about it (``redactor`` learns both)."""
+    operation = "get an IAM token"
+    body = token_request_body(login, project_id, region)
+    url = build_url(iam_endpoint, TOKEN_PATH, [("nocatalog", "true")])
+    # NoAuth: the password in the body is the proof.
+    data, response = call("POST", url, body, NoAuth(), operation, hint=_LOGIN_HINT)
+    return read_token_answer(response, data, operation, redactor)
+
+
+def discover_project_id(call: Call, iam_endpoint: str, region: Optional[str], auth: Auth) -> str:
+    """The id of the project named after ``region``, asked of IAM with ``auth``."""
+    if region is None:
+        raise ConfigurationError("project_id unknown and no region to look it up by")
+    operation = "look up the project id"
+    url = build_url(iam_endpoint, PROJECTS_PATH, [("name", region)])
+    data, response = call("GET", url, None, auth, operation)
+    return project_id_from_listing(data, region, operation, response)

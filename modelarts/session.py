@@ -31,7 +31,7 @@ from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple, Unio
 from . import __version__, iam
 from . import _signing as signing
 from ._decode import decode_json, raise_for_error
-from .auth import TOKEN_EXPIRED_CODES, AccessKeyAuth, Auth, NoAuth, advice, auth_for
+from .auth import TOKEN_EXPIRED_CODES, AccessKeyAuth, Auth, advice, auth_for
 from .clock import Clock, SystemClock
 from .credentials import (
     AccessKeyCredentials,
@@ -58,7 +58,6 @@ logger = logging.getLogger("modelarts.session")
 Timeout = Union[float, Tuple[float, float], None]
 Query = Union[Mapping[str, Any], Iterable[Tuple[str, Any]], None]
 _HEADERS = {"User-Agent": f"modelarts-python/{__version__}", "Content-Type": "application/json"}
-_LOGIN_HINT = "check username, password and account (the account's domain name)"
 
 
 class Session:
@@ -124,7 +123,7 @@ class Session:
             env=env,
             file=file,
             use_metadata=metadata_enabled(use_metadata, env),
-            metadata_transport=self._metadata_transport,
+            metadata_transport=None if self._owns_transport else transport,
             clock=self._clock,
             required=not replaying,
         )
@@ -174,13 +173,6 @@ class Session:
     def clear_endpoints(cls) -> None:
         """Forget everything ``set_endpoint`` stored."""
         OVERRIDES.clear()
-
-    def _metadata_transport(self) -> Transport:
-        if not self._owns_transport:
-            return self._transport
-        from .transport.live import Urllib3Transport
-
-        return Urllib3Transport(timeout=(1.0, 3.0))  # the metadata service answers at once or not
 
     # -- public attributes -----------------------------------------------------------
 
@@ -335,21 +327,18 @@ class Session:
             self._tokens.get()  # a project-scoped token names its project
         if self._project_id is not None:
             return self._project_id
-        if self.region_name is None:
-            raise ConfigurationError("project_id unknown and no region to look it up by")
-        operation = "look up the project id"
-        url = signing.build_url(self.iam_endpoint, iam.PROJECTS_PATH, [("name", self.region_name)])
-        data, response = self._call("GET", url, None, self._auth, operation)
-        return iam.project_id_from_listing(data, self.region_name, operation, response)
+        return iam.discover_project_id(self._call, self.iam_endpoint, self.region_name, self._auth)
 
     def _fetch_token(self) -> "Tuple[str, Optional[datetime]]":
         assert self._login is not None
-        operation = "get an IAM token"
-        body = iam.token_request_body(self._login, self._project_id, self.region_name)
-        url = signing.build_url(self.iam_endpoint, iam.TOKEN_PATH, [("nocatalog", "true")])
-        # NoAuth: the password in the body is the proof.
-        data, response = self._call("POST", url, body, NoAuth(), operation, hint=_LOGIN_HINT)
-        token, details = iam.read_token_answer(response, data, operation, self._redactor)
+        token, details = iam.fetch_token(
+            self._call,
+            self.iam_endpoint,
+            self._login,
+            self._project_id,
+            self.region_name,
+            self._redactor,
+        )
         if details.project_id is not None and self._project_id in (None, PROJECT_ID_PLACEHOLDER):
             self._project_id = details.project_id
         return token, details.expires_at
