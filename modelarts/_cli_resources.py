@@ -20,8 +20,10 @@ from .display import format_duration, format_time
 from .errors import InvalidArgumentError
 from .job_status import JobStatus
 from .listing_tables import render_configs_table, render_visualizations_table
+from .run_config import Inputs, RunSettings
 from .schemas.visualization import Visualization
 from .training_api import normalize_id
+from .training_job import clock_of
 from .visualization import VisualizationJob
 
 __all__ = ["CONFIG_COMMANDS", "VISUALIZATION_COMMANDS"]
@@ -90,6 +92,56 @@ def show_config(ctx: Context, args: Any) -> int:
     return 0
 
 
+def _run_options(args: Any) -> Tuple[Dict[str, Any], Inputs]:
+    """The run keywords and the data of ``--set``, ``--param`` and the data options, checked."""
+    options: Dict[str, Any] = {}
+    for key, value in args.settings:
+        if key == "create_version":
+            if value.lower() not in ("true", "false"):
+                raise InvalidArgumentError(f"create_version must be true or false, got {value!r}")
+            options[key] = value.lower() == "true"
+        else:
+            options[key] = value
+    if args.params:
+        options["hyperparameters"] = [{"label": k, "value": v} for k, v in args.params]
+    inputs = Inputs.of(
+        args.inputs, args.dataset_id, args.dataset_version_id, None, required=False
+    )
+    RunSettings.from_options(options).plan(inputs, for_config=True)  # every check, no request
+    return options, inputs
+
+
+def create_config(ctx: Context, args: Any) -> int:
+    from .job_configs import new_config
+
+    if args.config_name is not None:
+        config_api.check_config_name(args.config_name)
+    options, inputs = _run_options(args)
+    session = ctx.session()
+    created = new_config(
+        session,
+        options,
+        inputs,
+        name=args.config_name,
+        description=args.description,
+        now=clock_of(session).now(),
+    )
+    ctx.console.out(f"created job configuration {created.config_name}\n")
+    return 0
+
+
+def update_config(ctx: Context, args: Any) -> int:
+    from .job_configs import replace_config
+
+    config_api.config_path(args.config_name)
+    options, inputs = _run_options(args)
+    replace_config(
+        ctx.session(), options, inputs, name=args.config_name, description=args.description
+    )
+    ctx.console.out(f"updated job configuration {args.config_name}\n")
+    return 0
+
+
 def delete_config(ctx: Context, args: Any) -> int:
     config_api.config_path(args.config_name)
     may_proceed(ctx, args, f"delete job configuration {args.config_name}")
@@ -104,6 +156,8 @@ def delete_config(ctx: Context, args: Any) -> int:
 CONFIG_COMMANDS: Dict[str, Tuple[Handler, str]] = {
     "list": (list_configs, "list job configurations"),
     "show": (show_config, "get job configuration {config_name}"),
+    "create": (create_config, "create a job configuration"),
+    "update": (update_config, "update job configuration {config_name}"),
     "delete": (delete_config, "delete job configuration {config_name}"),
 }
 

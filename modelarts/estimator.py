@@ -32,6 +32,7 @@ from ._idset import IdSet
 from ._lazy import lazy_attributes
 from .constant import JOB_STATE
 from .errors import InvalidArgumentError
+from .estimator_configs import JobConfigMethods
 from .run_config import RUN_OPTIONS, Inputs, RunSettings
 from .schemas import VersionsPage
 from .training_api import Caller, normalize_id
@@ -83,7 +84,7 @@ class VersionIterator(Iterator[TrainingJob]):
         return self
 
 
-class Estimator:
+class Estimator(JobConfigMethods):
     """A training job (``job_id``), optionally one of its versions (``version_id``)."""
 
     def __init__(

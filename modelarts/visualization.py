@@ -25,12 +25,12 @@ from datetime import datetime
 from typing import Any, Dict, List, Mapping, Optional, Union, cast
 
 from . import visualization_api as api
-from .clock import Clock, SystemClock
 from .errors import ConfigurationError, InvalidArgumentError
 from .job_status import JobStatus
 from .run_config import default_name
 from .schemas.visualization import Visualization, VisualizationsPage
 from .training_api import Caller, normalize_id
+from .training_job import clock_of
 
 __all__ = ["DEFAULT_PREFIX", "VisualizationJob"]
 
@@ -44,13 +44,6 @@ DEFAULT_PREFIX = "tensor"
 
 def _serving(status: JobStatus) -> bool:
     return status is JobStatus.RUNNING
-
-
-def _clock_of(session: Caller) -> Clock:
-    # A Session has one (polls then take no wall time under a fake clock); any other
-    # Caller waits on the real clock.
-    clock = getattr(session, "clock", None)
-    return clock if clock is not None else SystemClock()
 
 
 def _ms(value: Union[int, datetime]) -> int:
@@ -160,7 +153,7 @@ class VisualizationJob(Visualization):
         """
         session = self._client()
         if job_name is None:
-            job_name = default_name(DEFAULT_PREFIX, _clock_of(session).now(), limit=20)
+            job_name = default_name(DEFAULT_PREFIX, clock_of(session).now(), limit=20)
         created = api.create_visualization(
             session, train_url, job_name, job_desc=job_desc, record_type=VisualizationJob
         )
@@ -185,7 +178,7 @@ class VisualizationJob(Visualization):
             lambda: self._bound(
                 session, api.get_visualization(session, job_id, record_type=VisualizationJob)
             ),
-            clock=_clock_of(session),
+            clock=clock_of(session),
             what=f"visualization job {job_id}",
             timeout=timeout,
             interval=poll,

@@ -197,3 +197,52 @@ def test_help_does_not_load_the_resource_modules() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "Saved training parameter configurations." in out.stdout
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_configs_create_and_update_send_the_run_settings(cloud: Cloud) -> None:
+    made = cloud.run(
+        "configs", "create", "mnist-gpu", "--set", "train_instance_count=1",
+        "--set", "train_instance_type=modelarts.vm.cpu.8u", "--set", "code_dir=/b/code/",
+        "--set", "boot_file=/b/code/train.py", "--set", "framework_type=TensorFlow",
+        "--set", "framework_version=TF-1.8.0-python3.6", "-p", "lr=0.01", "--inputs", "/b/data/",
+        "-d", "made by the CLI",
+    )  # fmt: skip
+    assert (made.status, made.out, made.err) == (0, "created job configuration mnist-gpu\n", "")
+    (post,) = cloud.fake.calls_to("POST", "/v1/{project_id}/training-job-configs")
+    assert json.loads(post.body) == {
+        "config_name": "mnist-gpu", "worker_server_num": 1, "app_url": "/b/code/",
+        "boot_file_url": "/b/code/train.py", "parameter": [{"label": "lr", "value": "0.01"}],
+        "spec_id": 27, "engine_id": 4, "data_url": "/b/data/", "config_desc": "made by the CLI",
+    }  # fmt: skip
+    updated = cloud.run(
+        "configs", "update", "mnist-gpu", "--set", "train_instance_count=1", "--set",
+        "train_instance_type=modelarts.vm.cpu.8u", "--set", "model_name=ResNet_v1_50",
+        "--dataset-id", "ds", "--dataset-version-id", "v1",
+    )  # fmt: skip
+    assert (updated.status, updated.out) == (0, "updated job configuration mnist-gpu\n")
+    saved = cloud.fake.job_config("mnist-gpu")
+    assert (saved["model_id"], saved["dataset_id"], saved["config_desc"]) == (
+        1,
+        "ds",
+        "made by the CLI",
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["configs", "create", "bad name", "--set", "train_instance_count=1"],
+        ["configs", "create", "c", "--set", "no_such_keyword=1"],
+        ["configs", "create", "c", "--set", "train_instance_count"],
+        ["configs", "create", "c", "--set", "create_version=maybe"],
+        ["configs", "create", "c", "--set", "environment=local"],
+        ["configs", "create", "c", "--inputs", "/d/", "--dataset-id", "x"],
+        ["configs", "create", "c", "--dataset-id", "x"],
+        ["configs", "update", "c", "--set", "train_instance_count=zero"],
+        ["configs", "list", "--type", "mine"],
+    ],
+)
+def test_config_usage_errors_exit_2_and_send_nothing(cloud: Cloud, argv: list) -> None:
+    result = cloud.run(*argv)
+    assert result.status == 2 and result.out == "" and result.err.count("\n") >= 1
+    assert cloud.fake.calls == []
