@@ -26,13 +26,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
-from . import catalog_api, job_submission
+from . import catalog_api, estimator_configs, job_submission
 from . import training_api as api
 from ._idset import IdSet
 from ._lazy import lazy_attributes
 from .constant import JOB_STATE
 from .errors import InvalidArgumentError
-from .estimator_configs import JobConfigMethods
 from .run_config import RUN_OPTIONS, Inputs, RunSettings
 from .schemas import VersionsPage
 from .training_api import Caller, normalize_id
@@ -84,7 +83,7 @@ class VersionIterator(Iterator[TrainingJob]):
         return self
 
 
-class Estimator(JobConfigMethods):
+class Estimator(estimator_configs.JobConfigMethods):
     """A training job (``job_id``), optionally one of its versions (``version_id``)."""
 
     def __init__(
