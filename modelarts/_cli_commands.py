@@ -7,6 +7,7 @@ never needs credentials), and a destructive one makes sure it may proceed
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Optional, Set, Tuple
 
 from . import training_api as api
@@ -19,7 +20,6 @@ from ._cli_format import (
     render_table,
     version_pairs,
 )
-from ._cli_watch import follow_logs, show_metrics
 from .display import render_versions_table
 from .estimator import Estimator
 from .training_api import normalize_id
@@ -149,6 +149,8 @@ def show_version(ctx: Context, args: Any) -> int:
 
 def show_logs(ctx: Context, args: Any) -> int:
     if args.follow:
+        from ._cli_watch import follow_logs
+
         return follow_logs(ctx, args)
     job_id = normalize_id(args.job_id, "JOB_ID")
     version_id = normalize_id(args.version_id, "VERSION_ID")
@@ -218,6 +220,17 @@ def describe_job(ctx: Context, args: Any) -> int:
     return 0
 
 
+def _later(module: str, name: str) -> Callable[[Context, Any], int]:
+    """The handler ``name`` of ``module``, imported when its command runs: creating jobs
+    and the catalogues load nothing for the other commands (a replay starts faster)."""
+
+    def handler(ctx: Context, args: Any) -> int:
+        found: Callable[[Context, Any], int] = getattr(import_module(module, __package__), name)
+        return found(ctx, args)
+
+    return handler
+
+
 #: command name -> (handler, what it does, for "could not ..." messages).
 COMMANDS: Dict[str, Tuple[Callable[[Context, Any], int], str]] = {
     "list": (list_jobs, "list training jobs"),
@@ -228,5 +241,17 @@ COMMANDS: Dict[str, Tuple[Callable[[Context, Any], int], str]] = {
     "delete": (delete_job, "delete job {job_id}"),
     "describe": (describe_job, "update the description of job {job_id}"),
     "logs": (show_logs, "read the log of version {version_id} of job {job_id}"),
-    "metrics": (show_metrics, "read the metrics of version {version_id} of job {job_id}"),
+    "metrics": (
+        _later("._cli_watch", "show_metrics"),
+        "read the metrics of version {version_id} of job {job_id}",
+    ),
+    "create": (_later("._cli_create", "create_job"), "create a training job"),
+    "new-version": (_later("._cli_create", "create_version"), "create a version of job {job_id}"),
+    "wait": (
+        _later("._cli_create", "wait_version"),
+        "wait for version {version_id} of job {job_id}",
+    ),
+    "specs": (_later("._cli_catalog", "list_specs"), "list the resource flavors"),
+    "engines": (_later("._cli_catalog", "list_engines"), "list the AI engines"),
+    "algorithms": (_later("._cli_catalog", "list_algorithms"), "list the built-in algorithms"),
 }

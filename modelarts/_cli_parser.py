@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, NoReturn, Optional, Sequence
 
 from ._cli_console import EXIT_OK, EXIT_USAGE, Console, version_line
 from ._cli_resource_args import add_resource_groups
-from ._cli_run_args import add_watch_commands
+from ._cli_run_args import add_catalog_commands, add_job_commands, add_watch_commands
 
 if TYPE_CHECKING:  # imported when an option needs them, so that --help stays quick
     from .transport.record_modes import RecordMode
@@ -277,4 +277,14 @@ def build_parser(console: Console) -> argparse.ArgumentParser:
     )
     add_watch_commands(command, version_id=version_id, output=_output, logs=logs)
     add_resource_groups(group, output=_output, bounded=_bounded, status=_status, yes=yes)
+    add_job_commands(command, job_id=job_id, version_id=version_id, output=_output)
+
+    def top_command(name: str, summary: str) -> _Parser:
+        """A command beside ``jobs`` (``modelarts specs``)."""
+        sub = groups.add_parser(name, help=summary, description=summary, console=console)
+        _add_globals(sub, top=False)
+        sub.set_defaults(command=name)
+        return sub
+
+    add_catalog_commands(top_command, output=_output)
     return parser

@@ -7,23 +7,21 @@ same typed values (``modelarts.metrics.Metrics``) as JSON.
 
 ``logs --follow`` prints the latest lines, then polls the line-based aom-log
 call (modelarts_03_0149) from the last position it printed (``base_line``),
-on the command's clock, until the version has reached a terminal state and its
+on the Session's clock, until the version has reached a terminal state and its
 last lines are out.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from . import training_api as api
 from ._cli_console import Context
 from ._cli_format import dump_json, render_table
+from .metrics import SYSTEM_SERIES, Metrics
 from .sparkline import BARS, sparkline
 from .training_api import normalize_id
-from .training_job import TrainingJob
-
-if TYPE_CHECKING:
-    from .metrics import Metrics
+from .training_job import TrainingJob, clock_of
 
 __all__ = ["follow_logs", "format_number", "metrics_json", "render_metrics", "show_metrics"]
 
@@ -57,9 +55,8 @@ def _class_label(name: Any, class_id: Any) -> str:
 
 def _model_rows(metrics: Metrics) -> Tuple[List[str], List[Tuple[str, ...]]]:
     model = metrics.model
-    names: List[str] = list(model.total)
-    for item in model.classes:
-        names += [name for name in item.values if name not in names]
+    # In name order: the server's key order is not kept by a recording.
+    names = sorted({*model.total, *(name for item in model.classes for name in item.values)})
     rows = [("total", *(_value(model.total, name) for name in names))]
     rows += [
         (
@@ -75,10 +72,19 @@ def _value(values: Any, name: str) -> str:
     return format_number(values[name]) if name in values else "-"
 
 
+#: The known series in a fixed order (CPU, memory, GPU, disk, network), others after them.
+_KNOWN_SERIES = [sdk_name for sdk_name, _ in SYSTEM_SERIES.values()]
+
+
+def _series_order(item: Tuple[str, Any]) -> Tuple[int, str]:
+    name = item[0]
+    return (_KNOWN_SERIES.index(name), "") if name in _KNOWN_SERIES else (len(_KNOWN_SERIES), name)
+
+
 def _series_rows(metrics: Metrics, *, ascii_only: bool) -> List[Tuple[str, ...]]:
     system = metrics.system
     rows = []
-    for name, points in system.series.items():
+    for name, points in sorted(system.series.items(), key=_series_order):
         unit = system.unit(name)
         chart = sparkline(points, width=CHART_WIDTH) if points else "-"
         if ascii_only:
@@ -149,7 +155,8 @@ def show_metrics(ctx: Context, args: Any) -> int:
     metrics = TrainingJob(ctx.session(), job_id, version_id).metrics()
     ascii_only = ctx.console.ascii_only
     if args.output == "json":
-        text = dump_json(metrics_json(job_id, version_id, metrics), indent=2, ascii_only=ascii_only)
+        data = metrics_json(job_id, version_id, metrics)
+        text = dump_json(data, indent=2, ascii_only=ascii_only, sort_keys=True)
     else:
         text = render_metrics(metrics, ascii_only=ascii_only)
     ctx.console.out(text + "\n")
@@ -218,6 +225,7 @@ def follow_logs(ctx: Context, args: Any) -> int:
     version_id = normalize_id(args.version_id, "VERSION_ID")
     follower = _Follower(ctx, job_id, version_id, args.file)
     session = ctx.session()
+    clock = clock_of(session)  # the Session's; a replayed follow does not sleep
     try:
         follower.start(args.lines)
         while True:
@@ -227,7 +235,7 @@ def follow_logs(ctx: Context, args: Any) -> int:
             if status.is_terminal:
                 ctx.console.err(f"version {version_id} of job {job_id} ended {status.name}")
                 return 0
-            ctx.clock.sleep(args.poll)
+            clock.sleep(args.poll)
     except KeyboardInterrupt:
         ctx.console.err(
             f"\nstopped following version {version_id} of job {job_id}; "

@@ -7,10 +7,12 @@ follow that polls for minutes of the fake's time takes none of ours.
 from __future__ import annotations
 
 import json
+import time
+from pathlib import Path
 from typing import Any, Iterator, List, Tuple
 
 import pytest
-from test_cli import Cloud, Result, Stream, serve_cloud
+from test_cli import Cloud, Result, Stream, run, serve_cloud
 
 from modelarts.cli import main
 from modelarts.sparkline import BARS
@@ -173,3 +175,21 @@ def test_follow_json_help_lists_the_options(cloud: Cloud) -> None:
     result = run_on(cloud, "jobs", "logs", "--help")
     assert result.status == 0 and "--follow" in result.out and "--poll" in result.out
     assert json.dumps(result.out)  # printable help, no terminal control characters
+
+
+def test_recorded_metrics_and_follow_replay_offline_without_waiting(
+    cloud: Cloud, tmp_path: Path
+) -> None:
+    job_id, version_id = new_version(cloud)
+    cloud.fake.clock.advance(120)
+    for name, argv in (
+        ("metrics", ["jobs", "metrics", job_id, version_id]),
+        ("follow", ["jobs", "logs", job_id, version_id, "--follow"]),
+    ):
+        fixture = tmp_path / f"{name}.json"
+        live = run_on(cloud, *argv, "--record", str(fixture))
+        assert live.status == 0, live.err
+        started = time.monotonic()
+        replayed = run(*argv, "--replay", str(fixture))  # the system clock, no credentials
+        assert time.monotonic() - started < 5  # the follow's pauses are skipped
+        assert (replayed.status, replayed.out, replayed.err) == (0, live.out, live.err)

@@ -7,17 +7,18 @@ towards their final values, which a COMPLETED version reports in full.
 
 from __future__ import annotations
 
-import json
+import time
 from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
+from test_fit_replay import FIXTURE, RECORD
 
 from modelarts.errors import ConfigurationError, ResponseFormatError
 from modelarts.estimator import Estimator
 from modelarts.session import Session
 from modelarts.testing import FakeClock, FakeModelArts
 from modelarts.training_job import TrainingJob
-from modelarts.transport import Request, Response, Transport
+from modelarts.transport import FixtureTransport, MockTransport, Request, Response
 
 #: Runs from 30 s after creation until it completes at 330 s.
 TIMELINE = [(0, 7), (30, 8), (330, 10)]
@@ -81,19 +82,6 @@ def test_a_held_record_is_a_snapshot_until_refreshed(fake: FakeModelArts, sessio
     assert fresh.model.total["accuracy"] > snapshot.model.total["accuracy"]
 
 
-class _Answers(Transport):
-    """A transport answering every request with the next of ``bodies``."""
-
-    def __init__(self, *bodies: Dict[str, Any]) -> None:
-        self.bodies = list(bodies)
-        self.sent: List[Request] = []
-
-    def send(self, request: Request) -> Response:
-        self.sent.append(request)
-        body = json.dumps(self.bodies.pop(0)).encode()
-        return Response(200, {"Content-Type": "application/json"}, body, request)
-
-
 ACCOUNT: Dict[str, Any] = {
     "access_key": "AKTESTEXAMPLE0000001",
     "secret_key": "sk-test-0000000000000000000000000000000001",
@@ -110,12 +98,17 @@ def test_a_record_without_metric_fields_fetches_the_details() -> None:
         "model_metric_list": '{"total_metric":{"total_metric_values":{"f1":"0.5"}}}',
         "system_metric_list": {"cpuUsage": ["1", 2], "interval": 1},
     }
-    transport = _Answers(detail)
-    with Session(transport=transport, **ACCOUNT) as session:
+    sent: List[Request] = []
+
+    def answer(request: Request) -> Response:
+        sent.append(request)
+        return Response(200, json=detail)
+
+    with Session(transport=MockTransport(answer), **ACCOUNT) as session:
         job = TrainingJob(session, 1, 2, record={"job_id": 1, "version_id": 2, "status": 8})
         metrics = job.metrics()
-    assert [request.method for request in transport.sent] == ["GET"]
-    assert transport.sent[0].path == f"/v1/{ACCOUNT['project_id']}/training-jobs/1/versions/2"
+    assert [request.method for request in sent] == ["GET"]
+    assert sent[0].path == f"/v1/{ACCOUNT['project_id']}/training-jobs/1/versions/2"
     assert metrics.model.total == {"f1": 0.5}
     assert metrics.system.series == {"cpu_usage": (1.0, 2.0)}
 
@@ -129,3 +122,14 @@ def test_metrics_that_cannot_be_metrics_name_the_field() -> None:
 def test_metrics_without_a_session_or_fields_is_a_clear_error() -> None:
     with pytest.raises(ConfigurationError, match="without a session"):
         TrainingJob(None, 1, 2).metrics()
+
+
+def test_the_recorded_create_wait_logs_flow_replays_its_metrics_offline() -> None:
+    started = time.monotonic()
+    with Session(transport=FixtureTransport(FIXTURE)) as session:  # the system clock
+        first, second = RECORD.create_wait_logs_metrics(session)
+    assert time.monotonic() - started < 3  # the recorded waits took no wall time
+    for metrics in (first, second):  # both COMPLETED: the final figures
+        assert metrics.model.total["accuracy"] == pytest.approx(FINAL_ACCURACY)
+        cpu = metrics.system.series["cpu_usage"]
+        assert len(cpu) > 2 and max(cpu) > 0 and cpu[-1] == 0.0
