@@ -47,12 +47,17 @@ re-serialised compactly on replay), ``text`` (UTF-8 text, replayed byte for
 byte) or ``file`` (binary, in a side file ``<stem>.<index>.<sha256:12>.bin``
 next to the fixture; ``.request.`` before the hash for a request body).
 Content-addressed names make the main file the single atomic commit point.
-No body key means an empty body.
+No body key means an empty body. On reading, a side file must be a regular
+file next to the fixture, named as above after it, whose content still hashes
+to its name: a symbolic link (it could point at any file on the machine), a
+hard link, a directory or device, another fixture's file or a changed one is a
+``FixtureFormatError``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
@@ -90,7 +95,9 @@ __all__ = [
     "json_depth",
     "load_fixture",
     "pretty_json",
+    "read_side_file",
     "render_fixture",
+    "side_file_pattern",
     "write_rendered",
 ]
 
@@ -210,11 +217,18 @@ def write_rendered(rendered: RenderedFixture, path: PathLike) -> None:
     directory = target.parent
     mode = _file_mode(target)
     for name, data in rendered.side_files.items():
-        side = directory / name
-        if not (side.is_file() and side.read_bytes() == data):
-            _write_atomically(side, data, mode)
+        if not _holds(directory / name, data):
+            _write_atomically(directory / name, data, mode)
     _write_atomically(target, rendered.text.encode("utf-8"), mode)
     _remove_leftovers(target, set(rendered.side_files))
+
+
+def _holds(side: Path, data: bytes) -> bool:
+    """Whether ``side`` is a side file holding ``data`` already (a link never is)."""
+    try:
+        return read_side_file(side) == data
+    except (OSError, ValueError):
+        return False
 
 
 def _file_mode(target: Path) -> int:
@@ -241,10 +255,46 @@ def _write_atomically(target: Path, data: bytes, mode: int) -> None:
         raise
 
 
+def side_file_pattern(stem: str) -> "re.Pattern[str]":
+    """Names of the side files of ``<stem>.json``: ``<stem>.<n>[.request].<hash>.bin``."""
+    return re.compile(rf"{re.escape(stem)}\.\d+(\.request)?\.[0-9a-f]{{12}}\.bin")
+
+
+def read_side_file(path: Path) -> bytes:
+    """The bytes of a side file, which must be a regular file of its own.
+
+    Raises ``ValueError`` saying why for a symbolic link (it could point at any
+    file on the machine), a hard link to another file, or anything but a regular
+    file (a directory, a FIFO, a device); ``OSError`` when it cannot be read.
+    Opened without following a link, so a link swapped in after the check is
+    refused as well.
+    """
+    if path.is_symlink():
+        raise ValueError("is a symbolic link; a side file must be a regular file")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ValueError("is a symbolic link; a side file must be a regular file") from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("is not a regular file")
+        if info.st_nlink > 1:
+            raise ValueError("is a hard link shared with another file; copy it instead")
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as stream:
+        return stream.read()
+
+
 def _remove_leftovers(target: Path, keep: "set[str]") -> None:
-    stem = re.escape(target.stem)
-    side = re.compile(rf"{stem}\.\d+(\.request)?\.[0-9a-f]{{12}}\.bin")
-    temp = re.compile(rf"\.{stem}\..*\.tmp")
+    side = side_file_pattern(target.stem)
+    temp = re.compile(rf"\.{re.escape(target.stem)}\..*\.tmp")
     now = time.time()
     for entry in target.parent.iterdir():
         with contextlib.suppress(OSError):
@@ -408,15 +458,22 @@ class _Reader:
                 raise self.fail(f"{owner}.text", f"a \\u escape at character {exc.start + 1} "
                                                  "is a lone surrogate, which is not text") from None
             return Body("text", value)
-        bare = Path(value).name == value and value not in ("", ".", "..") and "\\" not in value
-        if not bare or value.startswith("."):
-            raise self.fail(f"{owner}.file", f"must be a file name next to the fixture, "
+        if side_file_pattern(self.path.stem).fullmatch(value) is None:
+            raise self.fail(f"{owner}.file", f"must name a side file of this fixture "
+                                             f"({self.path.stem}.<n>.<hash>.bin next to it), "
                                              f"got {value!r}")
         try:
-            return Body("binary", (self.path.parent / value).read_bytes())
+            data = read_side_file(self.path.parent / value)
         except OSError as exc:
             raise self.fail(f"{owner}.file", f"cannot read side file {value!r}: "
                                              f"{exc.strerror or exc}") from None
+        except ValueError as exc:
+            raise self.fail(f"{owner}.file", f"side file {value!r} {exc}") from None
+        if not value.endswith(f".{sha256_hex(data)[:12]}.bin"):
+            raise self.fail(f"{owner}.file", f"side file {value!r} does not hold what was "
+                                             "recorded (its hash differs from its name); "
+                                             "record the fixture again")
+        return Body("binary", data)
 
 
 def _kind(value: Any) -> str:

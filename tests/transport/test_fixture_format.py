@@ -275,8 +275,12 @@ _CASES = [
     (f"{_I}/0/response/text", "x", 0, "response.text",
      "a body is one of json, text, file; found json, text"),
     (f"{_I}/1/response/text", None, 1, "response.text", "expected a string, got null"),
-    (f"{_I}/2/response/file", "../x.bin", 2, "response.file", "must be a file name"),
-    (f"{_I}/2/response/file", "gone.bin", 2, "response.file", "cannot read side file 'gone.bin'"),
+    (f"{_I}/2/response/file", "../x.bin", 2, "response.file",
+     "must name a side file of this fixture"),
+    (f"{_I}/2/response/file", "gone.bin", 2, "response.file",
+     "must name a side file of this fixture"),
+    (f"{_I}/2/response/file", "good.2.000000000000.bin", 2, "response.file",
+     "cannot read side file 'good.2.000000000000.bin'"),
     (f"{_I}/2/response/stauts", 200, 2, "response.stauts", "unknown field"),
 ]
 
@@ -287,7 +291,7 @@ def test_damaged_fixture_names_file_interaction_and_field(
 ) -> None:
     document = _valid_document(tmp_path)
     _set(where, value)(document)
-    path = tmp_path / "bad.json"
+    path = tmp_path / "good.json"  # damaged in place: its side files are still named after it
     path.write_text(json.dumps(document), encoding="utf-8")
     with pytest.raises(FixtureFormatError) as info:
         load_fixture(path)
