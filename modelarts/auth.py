@@ -29,7 +29,7 @@ from typing import Callable, Generator, NamedTuple, Optional, Tuple, Union
 from . import _signing as signing
 from ._decode import error_fields
 from .clock import Clock
-from .credentials import AccessKeyCredentials, PasswordCredentials
+from .credentials import USER_ID_HEADER, AccessKeyCredentials, PasswordCredentials
 from .metadata import RefreshingCredentials
 from .redaction import Redactor
 from .transport.base import Request, Response
@@ -144,6 +144,10 @@ class AccessKeyAuth(Auth):
 
     def _sign(self, request: Request) -> Request:
         keys = self.current()
+        if keys.user_id is not None:  # keys from inside ModelArts act for a platform user
+            request = request.replace(
+                headers=request.headers.merged({USER_ID_HEADER: keys.user_id})
+            )
         return signing.sign_request(
             request,
             access_key=keys.access_key,

@@ -1,7 +1,8 @@
 """Credentials as small values, and where a parameter-less ``Session()`` finds them.
 
-Sources, in order (contract, "Session"): explicit arguments, the environment
-(the names Huawei's own SDK core reads), the credentials file, and, only when
+Sources, in order: explicit arguments, the environment (the names Huawei's
+own SDK core reads), inside ModelArts the platform's own credentials file
+(``modelarts/platform_credentials.py``), the credentials file, and, only when
 asked for, the instance-metadata service. Credentials come whole from the first
 source with a complete set and are never mixed across sources; when none has
 one, ``CredentialsNotFoundError`` lists every source and what it lacked.
@@ -28,6 +29,7 @@ __all__ = [
     "ENV_CREDENTIALS_FILE",
     "ENV_SECURITY_TOKEN",
     "ENV_SK",
+    "USER_ID_HEADER",
     "AccessKeyCredentials",
     "Credentials",
     "CredentialsFile",
@@ -47,6 +49,8 @@ ENV_AK = "HUAWEICLOUD_SDK_AK"
 ENV_SK = "HUAWEICLOUD_SDK_SK"
 ENV_SECURITY_TOKEN = "HUAWEICLOUD_SDK_SECURITY_TOKEN"
 ENV_CREDENTIALS_FILE = "HUAWEICLOUD_SDK_CREDENTIALS_FILE"
+#: The header an ``AccessKeyCredentials.user_id`` travels in, signed like every header.
+USER_ID_HEADER = "X-ModelArts-User-Id"
 
 _FILE_SECTION = "basic"
 
@@ -87,7 +91,7 @@ def require_header_text(name: str, value: object) -> str:
 class AccessKeyCredentials:
     """An access key pair, optionally temporary (with a security token and expiry)."""
 
-    __slots__ = ("access_key", "secret_key", "security_token", "expires_at", "source")
+    __slots__ = ("access_key", "secret_key", "security_token", "expires_at", "source", "user_id")
 
     def __init__(
         self,
@@ -97,6 +101,7 @@ class AccessKeyCredentials:
         *,
         expires_at: Optional[datetime] = None,
         source: str = "arguments",
+        user_id: Optional[str] = None,
     ) -> None:
         self.access_key = require_header_text("access_key", access_key)
         self.secret_key = require_header_text("secret_key", secret_key)
@@ -107,6 +112,9 @@ class AccessKeyCredentials:
         )
         self.expires_at = expires_at
         self.source = source
+        #: Inside ModelArts, the platform user the keys act for, sent (signed) as
+        #: ``X-ModelArts-User-Id``; ``None`` everywhere else.
+        self.user_id = None if user_id is None else require_header_text("user_id", user_id)
 
     @property
     def temporary(self) -> bool:
@@ -117,6 +125,7 @@ class AccessKeyCredentials:
         redactor.add_secret(self.access_key, "access key")
         redactor.add_secret(self.secret_key, "secret key")
         redactor.add_secret(self.security_token, "security token")
+        redactor.add_identifier(self.user_id, "{user_id}")
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, AccessKeyCredentials):
@@ -242,8 +251,8 @@ def credentials_file_path(env: Mapping[str, str]) -> Path:
     return Path(home) / ".huaweicloud" / "credentials"
 
 
-def read_credentials_file(path: Path) -> "Optional[Dict[str, str]]":
-    """The ``[basic]`` section of an INI credentials file; None if the file is absent."""
+def read_credentials_file(path: Path, section: str = _FILE_SECTION) -> "Optional[Dict[str, str]]":
+    """One section (``[basic]``) of an INI credentials file; None if the file is absent."""
     import configparser  # only when a file is read: a replay or --help need none
 
     parser = configparser.ConfigParser(interpolation=None)
@@ -258,11 +267,11 @@ def read_credentials_file(path: Path) -> "Optional[Dict[str, str]]":
         # configparser's messages quote lines of the file, which may hold the SK.
         raise ConfigurationError(
             f"credentials file {path} is not a valid INI file ({type(exc).__name__}); "
-            f"expected a [{_FILE_SECTION}] section with ak and sk keys"
+            f"expected a [{section}] section of key = value lines"
         ) from None
-    if not parser.has_section(_FILE_SECTION):
+    if not parser.has_section(section):
         return {}
-    return {key: value.strip() for key, value in parser.items(_FILE_SECTION)}
+    return {key: value.strip() for key, value in parser.items(section)}
 
 
 def from_file(
@@ -318,7 +327,7 @@ def resolve_credentials(
     clock: "Clock",
     required: bool = True,
 ) -> "Union[Credentials, RefreshingCredentials, None]":
-    """The first complete set: arguments, environment, file, then instance metadata.
+    """The first complete set: arguments, environment, ModelArts platform, file, metadata.
 
     ``metadata_transport`` reaches the metadata service (a short-timeout live
     transport when ``None``). With ``required=False`` (a Session that only
@@ -334,6 +343,12 @@ def resolve_credentials(
     if found is not None:
         return found
     misses.append(("environment", why))
+    from .platform_credentials import from_modelarts_platform
+
+    found, why = from_modelarts_platform(env)
+    if found is not None:
+        return found
+    misses.append(("ModelArts platform", why))
     found, why = from_file(file.values(), file.path)
     if found is not None:
         return found

@@ -21,13 +21,20 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 # Variables that would let a developer's real account or proxy leak into a test.
 _ENV_PREFIXES = ("HUAWEICLOUD_", "MODELARTS_", "HC_")
 _PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+# Inside a ModelArts notebook or training container these name the platform's credentials.
+_PLATFORM_VARS = (
+    "NB_USER",
+    "CREDENTIAL_PROFILES_FILE",
+    "AWS_CREDENTIAL_PROFILES_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+)
 
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: Any) -> None:
     """No test sees the developer's credentials, proxies or home directory."""
     for name in list(os.environ):
-        if name.startswith(_ENV_PREFIXES) or name.upper() in _PROXY_VARS:
+        if name.startswith(_ENV_PREFIXES) or name.upper() in _PROXY_VARS + _PLATFORM_VARS:
             monkeypatch.delenv(name)
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
