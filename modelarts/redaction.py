@@ -206,9 +206,9 @@ class Redactor:
             result = {}
             for key, value in data.items():
                 lower = str(key).lower()
-                if (lower in SECRET_KEYS or lower in SECRET_HEADERS) and value not in (None, ""):
+                if (lower in SECRET_KEYS or lower in SECRET_HEADERS) and _has_content(value):
                     result[key] = REDACTED
-                elif account and value not in (None, "") and (
+                elif account and _has_content(value) and (
                     lower in ACCOUNT_ID_KEYS or (lower == "id" and parent in ACCOUNT_OBJECTS)
                 ):
                     result[key] = self._account_placeholder(lower, parent, value)
@@ -223,6 +223,11 @@ class Redactor:
             return known
         owner = key[: -len("_id")] if key.endswith("_id") else parent.rstrip("s")
         return "{" + f"{owner}_id" + "}"
+
+
+def _has_content(value: Any) -> bool:
+    """Whether a value under a secret key can hold one (``null``, ``""``, ``[]``, ``{}`` cannot)."""
+    return value is not None and value != "" and value != [] and value != {}
 
 
 _NOTHING_KNOWN = Redactor()

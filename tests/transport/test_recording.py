@@ -641,3 +641,13 @@ def test_failed_write_keeps_the_previous_file_and_leaves_no_temp(tmp_path: Path)
     assert output.split()[:2] == ["OSError", "27"]  # EFBIG: "disk full" for one process
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["scenario.json"]
+
+
+def test_empty_values_under_secret_keys_replay_as_they_were(tmp_path: Path) -> None:
+    # Nothing to hide in null, "", [] or {}: redacting them would change what replays.
+    body = {"COOKIE": [], "password": {}, "token_id": None, "secret": "", "sk": "x"}
+    cloud = FakeCloud({("GET", "/v1/P1/empty"): ok(body)})
+    with RecordingTransport(cloud, tmp_path / "e.json") as recorder:
+        recorder.send(get("/v1/P1/empty"))
+    replayed = FixtureTransport(tmp_path / "e.json").send(get("/v1/P1/empty")).json()
+    assert replayed == {**body, "sk": "<redacted>"}
