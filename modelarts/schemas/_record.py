@@ -169,6 +169,7 @@ def load_items(item_type: Type[R], value: Any, origin: Origin, path: Path) -> Tu
             raise origin.error(f"expected an object, got {kind_of(item)}", path + (index,))
         record = new(item_type)
         record._raw = item
+        record.origin = origin
         fill(record, item, origin, path, None, index)  # the item's path is built on error only
         loaded.append(record)
     return tuple(loaded)
@@ -309,14 +310,16 @@ class Record(metaclass=RecordMeta):
     """A wire body (or one item of an array in it), declared once with ``field()`` lines.
 
     ``raw`` is the body exactly as received, read-only, undeclared fields
-    included. Build one with ``load``; a body that does not fit raises
-    ``ResponseFormatError``.
+    included; ``origin`` the call it answered (operation, status, request id),
+    for errors found in it later. Build one with ``load``; a body that does not
+    fit raises ``ResponseFormatError``.
     """
 
-    __slots__ = ("_raw",)
+    __slots__ = ("_raw", "origin")
 
     FIELDS: Tuple[Field[Any], ...] = ()
     _raw: Mapping[str, Any]
+    origin: Origin
 
     if TYPE_CHECKING:
 
@@ -369,6 +372,7 @@ class Record(metaclass=RecordMeta):
         if type(body) is not dict:
             raise origin.error(f"expected a JSON object, got {kind_of(body)}")
         self._raw = body
+        self.origin = origin
         type(self)._fill(self, body, origin, (), item_type)
 
     @property

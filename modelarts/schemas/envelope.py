@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 from .._decode import reports_failure
 from ._convert import TEXT, Kind, to_bool
-from ._record import Origin, Record, field
+from ._record import Record, field
 
 __all__ = ["SUCCESS", "Envelope", "V1Body", "load_envelope"]
 
@@ -26,33 +26,9 @@ SUCCESS: Kind[bool] = Kind("success flag", _success, "v is True", store="True")
 
 
 class V1Body(Record):
-    """A v1 body: the envelope fields, and whatever the call's own body declares.
+    """A v1 body: the envelope fields, and whatever the call's own body declares."""
 
-    ``origin`` says which call it answered (operation, status, request id),
-    for errors found in it later.
-    """
-
-    __slots__ = ("origin",)
-
-    origin: Origin
-
-    def assign(
-        self,
-        body: Any,
-        *,
-        operation: str = "",
-        status_code: Optional[int] = None,
-        request_id: Optional[str] = None,
-        item_type: Optional[type] = None,
-    ) -> None:
-        self.origin = Origin(operation, status_code, request_id)
-        super().assign(
-            body,
-            operation=operation,
-            status_code=status_code,
-            request_id=request_id,
-            item_type=item_type,
-        )
+    __slots__ = ()
 
     is_success = field(SUCCESS, "True when the call succeeded (only JSON ``true`` counts).")
     error_code = field(TEXT, "Error code, e.g. ``ModelArts.0105``, when the call failed.")
