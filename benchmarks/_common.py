@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -135,13 +136,17 @@ def run_child(code: str, *args: str, timeout: float = 120) -> Any:
 class FakeServer:
     """``benchmarks/_fake_server.py`` in a subprocess: a seeded fake on 127.0.0.1.
 
-    ``url`` and ``session_kwargs`` say how to reach it; ``stats()`` returns the
-    server's own counters (TCP connections accepted, requests handled).
+    With ``prebuilt``, ``benchmarks/_page_server.py`` instead: the same job's
+    list-versions pages built once and served as prepared bytes, so that the
+    server's cost stays out of the listing rows. ``url`` and ``session_kwargs``
+    say how to reach it; ``stats()`` returns the server's own counters (TCP
+    connections accepted, requests handled).
     """
 
-    def __init__(self, versions: int) -> None:
+    def __init__(self, versions: int, *, prebuilt: bool = False) -> None:
+        script = "_page_server.py" if prebuilt else "_fake_server.py"
         self._process = subprocess.Popen(
-            [sys.executable, str(HERE / "_fake_server.py"), "--versions", str(versions)],
+            [sys.executable, str(HERE / script), "--versions", str(versions)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -183,3 +188,27 @@ class FakeServer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def hand_typed(record: Dict[str, Any]) -> Dict[str, Any]:
+    """The floor of typing one version record by hand, as a careful client would.
+
+    The two times become aware UTC datetimes, the duration a timedelta, the
+    metric texts are parsed; every other value stays as sent (no checks).
+    """
+    typed = dict(record)
+    for key in ("create_time", "start_time"):
+        value = record.get(key)
+        if value is not None:
+            typed[key] = _EPOCH + timedelta(milliseconds=value)
+    value = record.get("duration")
+    if value is not None:
+        typed["duration"] = timedelta(milliseconds=value)
+    for key in ("model_metric_list", "system_metric_list"):
+        value = record.get(key)
+        if isinstance(value, str):
+            typed[key] = json.loads(value)
+    return typed
