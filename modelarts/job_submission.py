@@ -18,7 +18,7 @@ creating the job twice.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union
 
 from . import create_api
 from . import training_api as api
@@ -27,6 +27,9 @@ from .errors import InvalidArgumentError
 from .run_config import Inputs, RunPlan, RunSettings, check_job_name, default_name
 from .training_api import Caller, normalize_id
 from .training_job import TrainingJob
+
+if TYPE_CHECKING:
+    from .schemas import CreatedVersion
 
 __all__ = ["find_job", "new_job", "new_version", "resolve_config"]
 
@@ -49,19 +52,17 @@ def resolve_config(client: Caller, plan: RunPlan) -> Dict[str, Any]:
 
 
 def _created(
-    client: Caller, answer: Mapping[str, Any], config: Mapping[str, Any], what: str
+    client: Caller, created: CreatedVersion, config: Mapping[str, Any], job_id: Optional[str] = None
 ) -> TrainingJob:
     """A ``TrainingJob`` from a create answer; the inputs and output path that were sent
     fill in for the fields the answer does not repeat (``raw`` holds both)."""
-    record = {name: config[name] for name in _SENT if name in config}
-    record.update(answer)
-    job_id, version_id = record.get("job_id"), record.get("version_id")
-    if version_id is None:
-        raise InvalidArgumentError(
-            f"{what} created job {job_id} without a version (create_version=False); "
-            f"use Estimator(session, job_id={str(job_id)!r}) for it"
-        )
-    return TrainingJob(client, job_id, version_id, record=record)  # type: ignore[arg-type]
+    if created.version_id is None:
+        raise created.origin.error("missing, but the new version's id is required", ("version_id",))
+    record: Dict[str, Any] = {name: config[name] for name in _SENT if name in config}
+    if job_id is not None:
+        record["job_id"] = job_id
+    record.update(created.as_dict())
+    return TrainingJob(client, created.job_id, created.version_id, record=record)
 
 
 def new_job(
@@ -76,13 +77,17 @@ def new_job(
     """Create a job (and its first version) from an estimator's run keywords."""
     settings = RunSettings.from_options(options)
     plan = settings.plan(inputs, priority=priority)
+    if options.get("create_version") is False:
+        raise InvalidArgumentError(
+            "fit creates a job with its first version; create_version=False is not supported"
+        )
     if job_name is None:
         prefix = options.get("base_job_name") or "job"
         job_name = default_name(check_job_name(prefix), now)
     body = settings.job_body(plan, {}, check_job_name(job_name))  # every check, no request
     body["config"] = resolve_config(client, plan)
     created = create_api.create_job(client, body)
-    return _created(client, created.as_dict(), body["config"], f"fit {job_name!r}")
+    return _created(client, created, body["config"])
 
 
 def new_version(
@@ -104,11 +109,11 @@ def new_version(
     if job_desc is not None:
         body["job_desc"] = settings.description(job_desc)
     config = resolve_config(client, plan)
+    config.pop("create_version", None)  # a job's setting; not in the version body
     config["pre_version_id"] = parent
     body["config"] = config
     created = create_api.create_version(client, job, body)
-    answer = {"job_id": job, **created.as_dict()}
-    return _created(client, answer, config, f"create_job_version({job})")
+    return _created(client, created, config, job_id=job)
 
 
 def find_job(client: Caller, job_name: str) -> Optional[TrainingJob]:

@@ -175,6 +175,7 @@ BAD_SETTINGS: List[Dict[str, Any]] = [
     {"hyperparameters": "lr=0.1"},
     {"code_dir": 5},
     {"create_version": "yes"},
+    {"create_version": False},  # fit and create_job_version return the new version
     {"job_description": "x" * 257},
     {"train_instance_type": "local"},
 ]
@@ -189,7 +190,8 @@ def test_bad_settings_are_refused_before_any_request(
         setattr(estimator, name, value)
     with pytest.raises(ConfigurationError):  # InvalidArgumentError is one
         estimator.fit(inputs="/bucket/data/")
-    if "job_description" not in change:  # a version's description is its job_desc argument
+    # A version's description is its job_desc argument; create_version is the job's setting.
+    if "job_description" not in change and change != {"create_version": False}:
         with pytest.raises(ConfigurationError):
             estimator.create_job_version(1, 2, inputs="/bucket/data/")
     assert fake_cloud.calls == []

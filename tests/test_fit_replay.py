@@ -110,3 +110,4 @@ def test_an_old_sdk_script_runs_unmodified_live_then_replayed(tmp_path: Path) ->
     offline = {**_clean_env(), "MODELARTS_FIXTURE": str(recording),
                "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}  # fmt: skip
     assert _run_script(offline) == live
+
