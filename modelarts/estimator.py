@@ -111,7 +111,8 @@ class Estimator(estimator_configs.JobConfigMethods):
         for name in sorted(RUN_OPTIONS - {"hyperparameters"}):
             setattr(self, name, _DEFAULTS.get(name))
         for name, value in run_options.items():
-            setattr(self, name, value)
+            if value is not None:  # None keeps the default, as in the old SDK
+                setattr(self, name, value)
 
     @property
     def modelarts_session(self) -> Caller:
