@@ -16,6 +16,7 @@ from typing import Callable, Optional
 from .clock import Clock
 from .credentials import AccessKeyCredentials, parse_expiry
 from .errors import ConfigurationError, TransportError
+from .redaction import REDACTOR_EXTENSION, Redactor
 from .transport.base import Request, Transport
 
 __all__ = [
@@ -70,23 +71,33 @@ def fetch_metadata_credentials(transport: Transport, base_url: str) -> AccessKey
     on a 401 unless the answer says the instance has no agency.
     """
     base = base_url.rstrip("/")
+    # What these requests reveal travels with them, as a Session's own requests
+    # carry its redactor: a recorder in ``transport`` then scrubs the session
+    # token and the keys from both answers, though no Session knows them yet.
+    redactor = Redactor()
+    extensions = {REDACTOR_EXTENSION: redactor}
 
     def session_token() -> Optional[str]:
         request = Request(
             "PUT",
             base + _METADATA_TOKEN_PATH,
             {"X-Metadata-Token-Ttl-Seconds": "21600"},
+            extensions=extensions,
         )
         response = transport.send(request)
         if response.status == 200 and response.body.strip():
-            return response.text.strip()
+            token = response.text.strip()
+            redactor.add_secret(token, "metadata session token")
+            return token
         return None
 
     try:
         for attempt in range(2):
             token = session_token()
             headers = {"X-Metadata-Token": token} if token else {}
-            response = transport.send(Request("GET", base + _METADATA_KEY_PATH, headers))
+            response = transport.send(
+                Request("GET", base + _METADATA_KEY_PATH, headers, extensions=extensions)
+            )
             if response.status == 401 and attempt == 0 and _NO_AGENCY not in response.text:
                 continue
             break
@@ -101,7 +112,7 @@ def fetch_metadata_credentials(transport: Transport, base_url: str) -> AccessKey
         raise ConfigurationError(f"instance metadata at {base} answered HTTP {response.status}")
     try:
         credential = json.loads(response.body)["credential"]
-        return AccessKeyCredentials(
+        keys = AccessKeyCredentials(
             credential["access"],
             credential["secret"],
             credential.get("securitytoken") or None,
@@ -113,3 +124,5 @@ def fetch_metadata_credentials(transport: Transport, base_url: str) -> AccessKey
         raise ConfigurationError(
             f"instance metadata at {base} answered without a usable credential object"
         ) from None
+    keys.register_secrets(redactor)
+    return keys

@@ -10,18 +10,23 @@ Besides the values it was told about, it knows secrets by *shape*: the headers
 in ``SECRET_HEADERS`` and the JSON keys in ``SECRET_KEYS`` (and in JSON, keys
 named like a secret header) are hidden whatever their value, and so is the
 ``Signature=`` of an AK/SK ``Authorization`` header quoted in text (a server
-that echoes the request back). That protects a recording made before the
-Session learnt a value, and errors of a Session that never learnt one.
+that echoes the request back), the user info of a URL
+(``http://user:password@proxy``) and ``Basic`` credentials (base64 of
+``user:password``), which a proxy may quote in an error page. That protects
+a recording made before the Session learnt a value, and errors of a Session
+that never learnt one.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import threading
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 __all__ = [
     "ACCOUNT_ID_KEYS",
+    "ACCOUNT_PLACEHOLDERS",
     "PROJECT_ID_PLACEHOLDER",
     "REDACTED",
     "REDACTOR_EXTENSION",
@@ -75,10 +80,12 @@ SECRET_KEYS = frozenset(
     }
 )
 
-#: JSON keys (lower case) holding account identifiers in IAM bodies. ``id``
+#: JSON keys (lower case) holding account identifiers (IAM and v1 bodies). ``id``
 #: counts too when it sits inside one of ``ACCOUNT_OBJECTS``.
 ACCOUNT_ID_KEYS = frozenset({"domain_id", "user_id", "project_id", "parent_id"})
 ACCOUNT_OBJECTS = frozenset({"domain", "user", "project", "projects", "domains"})
+#: What account identifiers become in a recording: ``{domain_id}``, ``{user_id}``, ...
+ACCOUNT_PLACEHOLDERS = frozenset("{" + key + "}" for key in ACCOUNT_ID_KEYS)
 
 # Secrets shorter than this are not searched for in free text: a 2-character
 # "password" would otherwise shred every message. Such values are still hidden
@@ -88,6 +95,19 @@ _MIN_SCRUB_LENGTH = 4
 # The signature of an SDK-HMAC-SHA256 Authorization header (hex, 64 digits):
 # computed per request, so never registered, but valid for minutes.
 _SIGNATURE = re.compile(r"(Signature=)[0-9A-Fa-f]{16,}")
+# Credentials a proxy (or a server) may quote from a request: the user info of a
+# URL ("http://user:password@proxy:3128") and a Basic Proxy-Authorization.
+_URL_USER_INFO = re.compile(r"(?<=://)[^\s/@:]*:[^\s/@]*@")
+_BASIC = re.compile(r"(?i)\b(Basic\s+)([A-Za-z0-9+/]{4,}={0,2})")
+
+
+def _basic_credentials(match: "re.Match[str]") -> str:
+    """``Basic <redacted>`` where the token is base64 of ``user:password``, else as it was."""
+    try:
+        decoded = base64.b64decode(match.group(2), validate=True)
+    except ValueError:
+        return match.group(0)
+    return match.group(1) + REDACTED if b":" in decoded else match.group(0)
 
 
 def mask(value: Optional[str], keep: int = 4) -> str:
@@ -171,6 +191,10 @@ class Redactor:
                 text = text.replace(value, replacement)
         if "Signature=" in text:
             text = _SIGNATURE.sub(r"\1" + REDACTED, text)
+        if "://" in text:
+            text = _URL_USER_INFO.sub(REDACTED + "@", text)
+        if "asic" in text:
+            text = _BASIC.sub(_basic_credentials, text)
         return text
 
     def find_secrets(self, text: str) -> "List[str]":
@@ -192,8 +216,8 @@ class Redactor:
         """A deep copy of JSON data with secrets hidden.
 
         Values under ``SECRET_KEYS`` become ``REDACTED``; strings are scrubbed of
-        known values. With ``account=True`` (IAM bodies) account identifiers are
-        replaced too, whether registered or not.
+        known values. With ``account=True`` (what a recording stores) account
+        identifiers are replaced too, whether registered or not.
         """
         return self._scrub_json(data, account, parent="")
 

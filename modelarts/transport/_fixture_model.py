@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
 from .. import __version__
+from ._content_coding import coding_of, encode_content
 from .base import Request, Response, compact_json
 
 __all__ = [
@@ -123,8 +124,14 @@ class StoredResponse(NamedTuple):
         """A fresh ``Response`` answering ``request``.
 
         A JSON body is handed over parsed (``Response(json=...)``): a Session
-        copies it rather than decoding bytes encoded a moment before.
+        copies it rather than decoding bytes encoded a moment before. A body
+        recorded with a ``content-encoding`` is stored decoded and encoded
+        again here, so the header stays true.
         """
+        coding = coding_of(self.headers.get("content-encoding"))
+        if coding:
+            data = encode_content(self.body.to_bytes(), coding)
+            return Response(self.status, dict(self.headers), data, request=request)
         if self.body.kind == "json":
             return Response(self.status, dict(self.headers), json=self.body.value, request=request)
         return Response(self.status, dict(self.headers), self.body.to_bytes(), request=request)

@@ -8,7 +8,7 @@ never break a match. The match key of a request is::
 
 with every string scrubbed by the redactor the request itself carries in its
 extensions (``modelarts.redaction.redactor_of``: the project id becomes
-``{project_id}``), IAM bodies (paths under ``/v3/``) scrubbed of passwords and
+``{project_id}``), JSON bodies (IAM and v1 alike) scrubbed of passwords and
 account ids, and the body key comparing JSON parsed (key order and spacing do
 not count). Headers, scheme, host and port are not part of it. The key is a
 function of the request alone: what a transport saw before cannot change it.
@@ -16,14 +16,15 @@ function of the request alone: what a transport saw before cannot change it.
 
 from __future__ import annotations
 
-import re
+import os
 import threading
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 from urllib.parse import unquote, urlsplit
 
 from ..errors import UnmatchedRequestError
-from ..redaction import PROJECT_ID_PLACEHOLDER, REDACTED, Redactor
+from ..redaction import ACCOUNT_PLACEHOLDERS, PROJECT_ID_PLACEHOLDER, REDACTED, Redactor
+from ._content_coding import coding_of, decode_content
 from ._fixture_model import (
     Body,
     Interaction,
@@ -59,32 +60,49 @@ RECORD_HINT = (
     "and records the rest"
 )
 
-# Values shaped like our own placeholders are never real credentials; a Session
-# replaying a recorded login learns the token "<redacted>" and must not make
-# every redaction marker count as a leak.
-_PLACEHOLDER_SHAPE = re.compile(r"<[^<>]*>|\{[^{}]*\}")
-
-
 def merge_redactors(redactors: Iterable[Redactor]) -> Redactor:
     """One redactor knowing what all of ``redactors`` know now (each counted once).
 
-    Placeholder-shaped values are left out: a Session replaying a recorded
-    login learns the token ``<redacted>``, which must not turn every redaction
-    marker into a leak.
+    The SDK's own markers are left out: a Session replaying a recorded login
+    learns the token ``<redacted>``, which must not turn every redaction marker
+    into a leak. Only the exact markers are: a real password that merely looks
+    like one (``<hunter2>``, ``{secret}``) is scrubbed like any other. The
+    credentials of proxies named in the environment (``HTTPS_PROXY`` and the
+    like), which a proxy may echo in an error page, are secrets too.
     """
     combined = Redactor()
     seen: List[Redactor] = []
     for redactor in redactors:
-        if any(known is redactor for known in seen):
-            continue
-        seen.append(redactor)
-        for value, label in redactor.secret_values():
-            if not _PLACEHOLDER_SHAPE.fullmatch(value):
-                combined.add_secret(value, label)
-        for value, placeholder in redactor.identifier_values():
-            if not _PLACEHOLDER_SHAPE.fullmatch(value):
-                combined.add_identifier(value, placeholder)
+        if not any(known is redactor for known in seen):
+            seen.append(redactor)
+    secrets = [pair for redactor in seen for pair in redactor.secret_values()]
+    identifiers = [pair for redactor in seen for pair in redactor.identifier_values()]
+    markers = {REDACTED, *(f"<{label}>" for _, label in secrets)}
+    markers.update(placeholder for _, placeholder in identifiers)
+    markers.update(ACCOUNT_PLACEHOLDERS)
+    for value, label in secrets:
+        if value not in markers:
+            combined.add_secret(value, label)
+    for value, placeholder in identifiers:
+        if value not in markers:
+            combined.add_identifier(value, placeholder)
+    for password in _proxy_passwords():
+        combined.add_secret(password, "proxy password")
     return combined
+
+
+def _proxy_passwords() -> List[str]:
+    """Passwords in the user info of the proxy URLs the environment names."""
+    passwords = []
+    for name, value in os.environ.items():
+        if name.lower().endswith("_proxy") and "@" in value:
+            try:
+                password = urlsplit(value if "://" in value else "http://" + value).password
+            except ValueError:
+                continue
+            if password:
+                passwords += [password, unquote(password)]
+    return passwords
 
 
 # -- normalisation ----------------------------------------------------------------
@@ -108,13 +126,11 @@ def _query(raw: str) -> List[Tuple[str, str]]:
     return pairs
 
 
-def _is_iam(path: str) -> bool:
-    return path.startswith("/v3/") or path == "/v3"
-
-
-def _scrub_body(body: Body, redactor: Redactor, iam: bool) -> Body:
+def _scrub_body(body: Body, redactor: Redactor) -> Body:
+    # Account ids go whatever the API: a v1 body recorded under AK/SK may name the
+    # domain, the user or another project, and such a Session never learnt them.
     if body.kind == "json":
-        return Body("json", _scrub_keys(redactor.scrub_json(body.value, account=iam), redactor))
+        return Body("json", _scrub_keys(redactor.scrub_json(body.value, account=True), redactor))
     if body.kind == "text":
         return Body("text", redactor.scrub(str(body.value)))
     return body  # binary is checked, not edited: replacing bytes could corrupt it
@@ -145,7 +161,7 @@ def normalise_request(request: Request, redactor: Redactor) -> StoredRequest:
     body = Body()
     if request.body:
         raw = body_from_bytes(request.body, request.headers.get("content-type", ""), any_json=True)
-        body = _scrub_body(raw, redactor, _is_iam(decoded))
+        body = _scrub_body(raw, redactor)
     return StoredRequest(request.method.upper(), redactor.scrub(decoded), query, headers, body)
 
 
@@ -159,9 +175,14 @@ def normalise_response(response: Response, request: Request, redactor: Redactor)
     for name in REDACTED_RESPONSE_HEADERS:
         if name in response.headers:
             headers[name] = REDACTED
-    raw = body_from_bytes(response.body, response.content_type)
-    iam = _is_iam(_decode_path(urlsplit(request.url).path))
-    return StoredResponse(response.status, headers, _scrub_body(raw, redactor, iam))
+    # Scrubbed and checked decoded; stored with its coding, encoded again on replay.
+    # RecordingTransport.send refused any body this cannot decode.
+    coding = coding_of(response.headers.get("content-encoding"))
+    if coding:
+        headers["content-encoding"] = coding
+    data = decode_content(response.body, coding)
+    raw = body_from_bytes(data, response.content_type)
+    return StoredResponse(response.status, headers, _scrub_body(raw, redactor))
 
 
 def match_key(request: StoredRequest) -> MatchKey:

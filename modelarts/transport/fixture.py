@@ -60,6 +60,7 @@ from ..errors import (
     SecretInFixtureError,
 )
 from ..redaction import REDACTED, Redactor, redactor_of
+from ._content_coding import coding_of, decode_content
 from ._fixture_model import MAX_JSON_DEPTH, json_depth
 from ._replay import (
     RECORD_HINT,
@@ -106,7 +107,8 @@ class RecordingTransport(Transport):
     this transport only replays.
 
     Everything is redacted before it reaches the disk: secret headers are
-    dropped, IAM bodies lose passwords and account ids, every string loses the
+    dropped, JSON bodies lose passwords and account ids (``domain_id``,
+    ``user_id``, ``project_id``, IAM and v1 alike), every string loses the
     values the requests' redactors know when the file is written, and the
     project id becomes ``{project_id}``. If a registered secret would still be
     written (inside a binary body, say), ``close()`` raises
@@ -189,21 +191,39 @@ class RecordingTransport(Transport):
             raise
         if response.request is None:
             response.request = request
-        depth = json_depth(response.body)
-        if depth > MAX_JSON_DEPTH:
-            # Refused here, not recorded: walking it when the file is written would
-            # exhaust the interpreter's stack and lose every other interaction.
+        self._check_recordable(request, response)
+        with self._lock:
+            self._new.append((request, response))
+        return response
+
+    def _check_recordable(self, request: Request, response: Response) -> None:
+        """Refuse, unrecorded, an answer that could not be written safely.
+
+        A body in a content coding the recorder cannot decode could hide any
+        secret from the scrubber and the leak check; JSON deeper than
+        ``MAX_JSON_DEPTH`` would exhaust the interpreter's stack when the file
+        is written and lose every other interaction.
+        """
+        problem = ""
+        coding = coding_of(response.headers.get("content-encoding"))
+        try:
+            data = decode_content(response.body, coding)
+        except ValueError as exc:
+            problem = f"{exc}, so it cannot be checked for secrets"
+        else:
+            depth = json_depth(data)
+            if depth > MAX_JSON_DEPTH:
+                problem = (
+                    f"the answer nests {depth} levels deep; a recording keeps JSON at most "
+                    f"{MAX_JSON_DEPTH} levels deep (ModelArts answers nest fewer than 10)"
+                )
+        if problem:
             raise ResponseFormatError(
-                f"the answer nests {depth} levels deep; a recording keeps JSON at most "
-                f"{MAX_JSON_DEPTH} levels deep (ModelArts answers nest fewer than 10), "
-                "so it was not recorded",
+                f"{problem}; it was not recorded",
                 operation=f"{request.method} {urlsplit(request.url).path}",
                 status_code=response.status,
                 request_id=response.request_id,
             )
-        with self._lock:
-            self._new.append((request, response))
-        return response
 
     def unplayed(self) -> List[int]:
         """Indexes of the recorded interactions (of ``fixture``) not replayed yet."""
