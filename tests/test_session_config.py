@@ -181,6 +181,7 @@ def test_metadata_failure_is_listed(fake: FakeModelArts) -> None:
 
 def test_replaying_transport_needs_no_credentials(tmp_path: Path) -> None:
     from modelarts.transport import FixtureTransport, Request, Response
+    from modelarts.transport.fixture_files import write_rendered
     from modelarts.transport.fixture_format import (
         Body,
         Fixture,
@@ -188,7 +189,6 @@ def test_replaying_transport_needs_no_credentials(tmp_path: Path) -> None:
         StoredRequest,
         StoredResponse,
         render_fixture,
-        write_rendered,
     )
 
     path = tmp_path / "echo.json"

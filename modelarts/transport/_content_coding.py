@@ -11,7 +11,6 @@ such an answer is not recorded at all (``RecordingTransport.send``).
 
 from __future__ import annotations
 
-import gzip
 import zlib
 from typing import Optional
 
@@ -59,6 +58,8 @@ def encode_content(data: bytes, coding: str) -> bytes:
     if not coding or not data:
         return data
     if coding in _GZIP:
+        import gzip  # only a replayed compressed answer needs it
+
         return gzip.compress(data, mtime=0)
     if coding == "deflate":
         return zlib.compress(data)

@@ -1,7 +1,8 @@
 """The values a fixture holds: stored requests, responses and bodies (no I/O).
 
-``fixture_format`` reads and writes them; ``_replay`` builds them from live
-traffic. Bodies are classified once, here, so recording and replay agree.
+``fixture_format`` reads and renders them, ``fixture_files`` writes them,
+``_replay`` builds them from live traffic. Bodies are classified once, here,
+so recording and replay agree.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from modelarts.transport import (
     Urllib3Transport,
 )
 from modelarts.transport.choice import choose_transport
+from modelarts.transport.fixture_files import write_rendered
 from modelarts.transport.fixture_format import (
     Body,
     Fixture,
@@ -24,7 +25,6 @@ from modelarts.transport.fixture_format import (
     StoredRequest,
     StoredResponse,
     render_fixture,
-    write_rendered,
 )
 
 

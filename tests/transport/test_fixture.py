@@ -23,6 +23,7 @@ from modelarts.transport import (
     Request,
     Response,
 )
+from modelarts.transport.fixture_files import write_rendered
 from modelarts.transport.fixture_format import (
     Body,
     Fixture,
@@ -30,7 +31,6 @@ from modelarts.transport.fixture_format import (
     StoredRequest,
     StoredResponse,
     render_fixture,
-    write_rendered,
 )
 
 MODELARTS = "https://modelarts.cn-north-4.myhuaweicloud.com"

@@ -13,6 +13,7 @@ import pytest
 import modelarts
 from modelarts.errors import FixtureError, FixtureFormatError, InvalidArgumentError
 from modelarts.transport import RecordMode
+from modelarts.transport.fixture_files import write_rendered
 from modelarts.transport.fixture_format import (
     FORMAT_VERSION,
     Body,
@@ -23,7 +24,6 @@ from modelarts.transport.fixture_format import (
     body_from_bytes,
     load_fixture,
     render_fixture,
-    write_rendered,
 )
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe"
