@@ -15,6 +15,8 @@ import pytest
 from test_cli import Cloud, Result, Stream, run, serve_cloud
 from test_cli_watch import run_on
 
+from modelarts._cli_run_args import RUN_FLAGS
+from modelarts.run_config import RUN_OPTIONS
 from modelarts.testing import Disconnect, FakeClock
 from modelarts.training_job import JobStatus
 
@@ -290,3 +292,24 @@ def test_a_recorded_create_wait_replays_offline_without_waiting(
     assert time.monotonic() - started < 5
     assert (replayed.status, replayed.out) == (0, live.out)
     assert pairs(replayed)["status"] == "COMPLETED (10)"
+
+
+def test_every_run_keyword_has_a_flag(cloud: Cloud) -> None:
+    # Keywords that only shape the SDK's own defaults or undocumented extras have none.
+    internal = {"create_version", "base_job_name", "job_type", "config_path", "autosearch_path"}
+    flagged = {keyword for _, keyword, _, _ in RUN_FLAGS} | {"hyperparameters", "job_description"}
+    assert flagged == set(RUN_OPTIONS) - internal
+    shown = run_on(cloud, "jobs", "create", "--help")
+    assert shown.status == 0
+    for flag, *_ in RUN_FLAGS:
+        assert flag in shown.out
+    listed = run_on(cloud, "--help").out
+    assert all(name in listed for name in ("specs", "engines", "algorithms"))
+
+
+def test_new_version_description_is_the_jobs_new_description(cloud: Cloud) -> None:
+    argv = ["jobs", "new-version", "182626", "--from", "278817", *RUN, *DATA]
+    result = run_on(cloud, *argv, "--description", "lr 0.001")
+    assert result.status == 0, result.err
+    [body] = posted(cloud, CREATE_VERSION)
+    assert body["job_desc"] == "lr 0.001"
