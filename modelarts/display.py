@@ -48,6 +48,9 @@ def format_duration(value: Optional[timedelta]) -> str:
     """``h:mm:ss`` (hours may pass 24; milliseconds dropped); ``-`` when unknown."""
     if value is None:
         return _MISSING
+    if value.days == 0:  # under a day: str() gives h:mm:ss[.ffffff], formatted in C
+        text = str(value)
+        return text[:-7] if value.microseconds else text
     seconds = value.days * 86400 + value.seconds  # floor, also below zero
     sign = "-" if seconds < 0 else ""
     minutes, second = divmod(abs(seconds), 60)
@@ -61,7 +64,15 @@ def format_time(value: Optional[datetime]) -> str:
         return _MISSING
     if value.tzinfo is not None and value.tzinfo is not timezone.utc:
         value = value.astimezone(timezone.utc)
-    return value.isoformat(" ", "seconds")[:19]
+    # By hand: about twice as fast as isoformat(), which also formats the UTC offset.
+    return "%04d-%02d-%02d %02d:%02d:%02d" % (  # noqa: UP031 (faster here)
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+    )
 
 
 def _char_width(char: str) -> int:
@@ -118,8 +129,10 @@ def render_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 
 def _engine(job: Version) -> Optional[str]:
-    parts = [part for part in (job.engine_name, job.engine_version) if part]
-    return " ".join(parts) or None
+    name, version = job.engine_name, job.engine_version
+    if name and version:
+        return f"{name} {version}"
+    return name or version or None
 
 
 def _spec(job: Version) -> Optional[str]:
