@@ -370,7 +370,7 @@ def modelarts_session(
             f"pytest --modelarts-record-mode=once {shlex.quote(item.nodeid)} "
             "and commit the file; later runs replay it offline."
         )
-    from ..transport.choice import choose_transport
+    from ..transport.choice import choose_transport, close_after
     from ..transport.fixture import RecordingTransport
 
     transport = choose_transport(
@@ -387,7 +387,8 @@ def modelarts_session(
     try:
         yield session
     finally:
-        session.close()
+        # A test that failed keeps the fixture it had rather than write a shorter one.
+        close_after(session.transport, _call_outcome(item)[1])
         _forget_endpoints()
     ran, error = _call_outcome(item)
     if isinstance(transport, RecordingTransport) and state.mode == "none" and ran and not error:

@@ -391,3 +391,32 @@ def test_a_test_without_the_fixtures_gets_no_hook_and_set_endpoint_is_cleared_af
     )
     result = project.runpytest_inprocess("-p", "no:randomly")
     result.assert_outcomes(passed=4)
+
+
+STORY_TESTS = """
+import os
+
+def test_story(modelarts_session):
+    path = "/v1/{project_id}/training-jobs/JOB_ID/versions"
+    modelarts_session.request("GET", path, query={"page": "1"})
+    if os.environ.get("STOP_EARLY"):
+        raise AssertionError("stopped half-way")
+    modelarts_session.request("GET", path, query={"page": "2"})
+"""
+
+
+def test_a_failing_test_in_mode_all_keeps_its_longer_fixture(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FakeModelArts()
+    job_id = fake.add_job("mnist", versions=2)
+    project.makepyfile(test_story=STORY_TESTS.replace("JOB_ID", str(job_id)))
+    path = project.path / "fixtures" / "test_story" / "test_story.json"
+    with fake.serve() as server:
+        for name, value in fake.environment(server.url).items():
+            monkeypatch.setenv(name, value)
+        project.runpytest_subprocess("--modelarts-record-mode=all").assert_outcomes(passed=1)
+        before = path.read_bytes()
+        monkeypatch.setenv("STOP_EARLY", "1")
+        project.runpytest_subprocess("--modelarts-record-mode=all").assert_outcomes(failed=1)
+    assert path.read_bytes() == before  # not replaced by the one-request story
