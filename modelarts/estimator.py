@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
-from . import catalog_api, estimator_configs, job_submission
+from . import estimator_calls, estimator_configs, job_submission
 from . import training_api as api
 from ._idset import IdSet
 from ._lazy import lazy_attributes
@@ -57,14 +57,6 @@ _DEFAULTS: Dict[str, Any] = {"job_type": "train"}
 _MAX_PAGES = api.MAX_PAGE
 
 
-def _check_session(session: Any) -> Caller:
-    if not isinstance(session, Caller):
-        raise InvalidArgumentError(
-            f"Estimator needs a modelarts Session as its first argument, got {session!r}"
-        )
-    return session
-
-
 class VersionIterator(Iterator[TrainingJob]):
     """The lazy iterator ``Estimator.iter_job_versions`` returns.
 
@@ -83,7 +75,7 @@ class VersionIterator(Iterator[TrainingJob]):
         return self
 
 
-class Estimator(estimator_configs.JobConfigMethods):
+class Estimator(estimator_configs.JobConfigMethods, estimator_calls.SessionCalls):
     """A training job (``job_id``), optionally one of its versions (``version_id``)."""
 
     def __init__(
@@ -102,7 +94,7 @@ class Estimator(estimator_configs.JobConfigMethods):
         and the like raise ``ConfigurationError``; a misspelt keyword
         ``InvalidArgumentError``. No request is made.
         """
-        self.session = _check_session(modelarts_session)
+        self.session = estimator_calls.check_session(modelarts_session)
         RunSettings.from_options(run_options)  # unknown or unsupported keywords
         self.job_id = None if job_id is None else normalize_id(job_id, "job_id")
         self.version_id = None if version_id is None else normalize_id(version_id, "version_id")
@@ -340,95 +332,3 @@ class Estimator(estimator_configs.JobConfigMethods):
 
     def delete_job(self) -> Dict[str, Any]:
         return api.delete_job(self.session, self._job("delete_job")).as_dict()
-
-    # -- static, as in the old SDK ------------------------------------------------------------
-
-    @staticmethod
-    def get_job_list(
-        modelarts_session: Caller,
-        status: Union[int, str, None] = None,
-        per_page: Optional[int] = None,
-        page: Optional[int] = None,
-        sortBy: Optional[str] = None,  # noqa: N803 - the REST API's (and old SDK's) spelling
-        order: Optional[str] = None,
-        search_content: Optional[str] = None,
-        sort_by: Optional[str] = None,
-    ) -> Dict[str, Any]:
-        """One page of the project's training jobs, as the server's body (modelarts_03_0046).
-
-        Only the parameters given are sent; the server's defaults apply to the
-        rest, as with the old SDK. ``status`` is a code (``int`` or digits);
-        ``sort_by`` is an alias of ``sortBy`` (the old SDK's name under
-        password authentication).
-        """
-        return api.list_jobs(
-            _check_session(modelarts_session),
-            status=status,
-            per_page=per_page,
-            page=page,
-            sort_by=sort_by if sort_by is not None else sortBy,
-            order=order,
-            search_content=search_content,
-        ).as_dict()
-
-    @staticmethod
-    def delete_job_by_id(modelarts_session: Caller, job_id: Id) -> Dict[str, Any]:
-        """Delete a job and all its versions."""
-        client = _check_session(modelarts_session)
-        return api.delete_job(client, normalize_id(job_id, "job_id")).as_dict()
-
-    @staticmethod
-    def find_job(modelarts_session: Caller, job_name: str) -> Optional[TrainingJob]:
-        """The latest version of the job named exactly ``job_name``, or ``None``.
-
-        For resuming after ``CreateOutcomeUnknownError`` instead of creating
-        the job twice.
-        """
-        return job_submission.find_job(_check_session(modelarts_session), job_name)
-
-    # -- catalogues (modelarts_03_0072, 0073, 0056), the old SDK's shapes --------------------
-
-    @staticmethod
-    def get_train_instance_types(modelarts_session: Caller) -> List[str]:
-        """The ``spec_code`` of every flavor, in server order."""
-        specs = catalog_api.list_resource_specs(_check_session(modelarts_session)).specs
-        return [spec.spec_code for spec in specs if spec.spec_code is not None]
-
-    @staticmethod
-    def get_spec_list(modelarts_session: Caller) -> Dict[str, Any]:
-        """The resource-specs body as a ``dict``."""
-        return catalog_api.list_resource_specs(_check_session(modelarts_session)).as_dict()
-
-    @staticmethod
-    def get_engine_list(
-        modelarts_session: Caller, job_type: Optional[str] = None
-    ) -> Dict[str, Any]:
-        """The ai-engines body as a ``dict``; ``job_type`` is sent only when given."""
-        client = _check_session(modelarts_session)
-        return catalog_api.list_ai_engines(client, job_type=job_type).as_dict()
-
-    @staticmethod
-    def get_framework_list(
-        modelarts_session: Caller, job_type: Optional[str] = None
-    ) -> List[Dict[str, Optional[str]]]:
-        """``[{"framework_type": engine_name, "framework_version": engine_version}, ...]``."""
-        client = _check_session(modelarts_session)
-        engines = catalog_api.list_ai_engines(client, job_type=job_type).engines
-        return [
-            {"framework_type": e.engine_name, "framework_version": e.engine_version}
-            for e in engines
-        ]
-
-    @staticmethod
-    def get_built_in_algorithms(modelarts_session: Caller) -> Dict[str, Any]:
-        """Every built-in algorithm, as one body: ``{"is_success", "model_total_count", "models"}``.
-
-        All pages are read (the old SDK returned only the server's first page
-        of 10).
-        """
-        models = catalog_api.all_built_in_algorithms(_check_session(modelarts_session))
-        return {
-            "is_success": True,
-            "model_total_count": len(models),
-            "models": [model.as_dict() for model in models],
-        }
