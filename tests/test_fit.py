@@ -329,6 +329,24 @@ def test_get_job_state_names_every_code(fake_cloud: FakeModelArts, fake_session:
         fake_cloud.update_version(job_id, version_id, status=code)
         assert estimator.get_job_state(str(job_id), version_id)[0] == name
     assert JOB_STATE[7] == "JOBSTAT_DEPLOYING" and JobStatus.DEPLOYING == 7
+    # One version-details GET per call, as the old SDK made.
+    path = f"/training-jobs/{job_id}/versions/{version_id}"
+    assert wire(fake_cloud) == [("GET", path, {}, None)] * 3
+
+
+def test_find_job_searches_by_name(fake_cloud: FakeModelArts, fake_session: Session) -> None:
+    fake_cloud.add_job("mnist-a", versions=2)
+    fake_cloud.add_job("mnist", versions=1)
+    found = Estimator.find_job(fake_session, "mnist")
+    assert found is not None and found.job_name == "mnist"
+    assert wire(fake_cloud) == [
+        (
+            "GET",
+            "/training-jobs",
+            {"per_page": "1000", "page": "1", "search_content": "mnist"},
+            None,
+        )
+    ]
 
 
 # -- a lost answer -------------------------------------------------------------------------
