@@ -69,6 +69,7 @@ __all__ = [
     "ReadTimeout",
     "RedirectError",
     "ResponseFormatError",
+    "ResponseTooLargeError",
     "SecretInFixtureError",
     "ServerError",
     "TLSError",
@@ -181,6 +182,25 @@ class ReadTimeout(TransportTimeout):
 
 class ConnectionLostError(TransportError):
     """The connection broke after the request may have been sent."""
+
+
+class ResponseTooLargeError(TransportError):
+    """The response body passed the transport's ``max_body_size``; reading stopped there.
+
+    The request was sent and may have taken effect. Not retried: the same
+    request would bring the same answer. ``limit`` is the size in bytes.
+    """
+
+    def __init__(self, message: str, *, limit: int = 0, method: str = "", url: str = "") -> None:
+        super().__init__(message, method=method, url=url)
+        self.limit = limit
+
+    def __reduce__(self) -> Any:
+        return (_rebuild_too_large, (str(self.args[0]), self.limit, self.method, self.url))
+
+
+def _rebuild_too_large(message: str, limit: int, method: str, url: str) -> "ResponseTooLargeError":
+    return ResponseTooLargeError(message, limit=limit, method=method, url=url)
 
 
 # -- API answers -------------------------------------------------------------

@@ -243,7 +243,10 @@ class Estimator(estimator_configs.JobConfigMethods, estimator_calls.SessionCalls
         rest is fetched once with the documented unpaged listing, so the result
         is complete or the call fails (``ResponseFormatError``), never silently
         short. Besides the page, only the ids already seen are kept (about 8
-        bytes per version), so no version is ever yielded twice.
+        bytes per version), so no version is ever yielded twice. A server that
+        keeps sending full pages of new versions is stopped with
+        ``ResponseFormatError``: one page past what the first announced
+        ``version_count`` needs, or after page 65,535 when it announces none.
 
         The iterator's ``version_count`` is the total the server announced with
         the latest page (``None`` before the first page), for progress displays.
@@ -263,11 +266,14 @@ class Estimator(estimator_configs.JobConfigMethods, estimator_calls.SessionCalls
             jobs = TrainingJob.from_versions_page(self.session, page, job_id=job_id)
             return [job for job in jobs if seen.add(int(job.version_id))]
 
+        first: Optional[int] = None  # the version_count of the first page that had one
         for number in range(1, _MAX_PAGES + 1):
             page = api.list_versions_page(
                 self.session, job_id, page=number, per_page=per_page, item_type=TrainingJob
             )
             total = progress.version_count = page.version_count
+            first = total if first is None else first
+            origin = page.origin
             fresh = unseen(page)
             yield from fresh
             more = bool(fresh) and len(page.versions) >= per_page
@@ -277,10 +283,22 @@ class Estimator(estimator_configs.JobConfigMethods, estimator_calls.SessionCalls
             if total is not None and len(seen) >= total:
                 return
             if more:
+                # One page more than the first count needs (versions created meanwhile).
+                if first is not None and number > -(-first // per_page):
+                    raise origin.error(
+                        f"the server keeps sending new versions: {len(seen)} in {number} pages "
+                        f"of {per_page}, when it first announced {first}",
+                        ("version_count",),
+                    )
                 continue
             if total is None:
                 return  # a short, empty or repeated page is the end
             break
+        else:
+            raise origin.error(
+                f"the server sent {_MAX_PAGES} full pages of new versions; listing stops there",
+                ("version_count",),
+            )
         # Pages ended before version_count versions arrived.
         full = api.list_versions_page(
             self.session, job_id, page=None, per_page=per_page, item_type=TrainingJob

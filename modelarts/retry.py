@@ -12,7 +12,11 @@ method, POST included, is retried when the connection could not be opened
 (``ConnectError``: the server provably never saw it). Waits grow
 exponentially with *full jitter* (a uniform draw between 0 and the cap), a
 ``Retry-After`` answer is honoured, and no attempt starts later than
-``deadline`` seconds after the first one.
+``deadline`` seconds after the first one. The deadline also bounds the whole
+call: each attempt is given the time left until it (at least
+``MIN_ATTEMPT_TIME``), which the live transports enforce, so a server that
+drips its answer cannot hold a call past ``deadline`` plus that minimum. A
+``ResponseTooLargeError`` is never retried.
 
 ``send_with_retries`` is the loop that applies a policy: it sits above
 authentication, so every attempt is authenticated (signed) afresh.
@@ -24,16 +28,18 @@ import math
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable, FrozenSet, Optional, Tuple
 
-from .errors import ConnectError, InvalidArgumentError, TransportError
+from .errors import ConnectError, InvalidArgumentError, ResponseTooLargeError, TransportError
 
 if TYPE_CHECKING:
     from .clock import Clock
     from .transport.base import Response
 
-__all__ = ["Retry", "full_jitter", "parse_retry_after", "send_with_retries"]
+__all__ = ["MIN_ATTEMPT_TIME", "Retry", "full_jitter", "parse_retry_after", "send_with_retries"]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: Seconds an attempt is given at least, however little of the deadline is left.
+MIN_ATTEMPT_TIME = 1.0
 
 
 def full_jitter(cap: float) -> float:
@@ -93,7 +99,8 @@ class Retry:
         total: retries after the first attempt (0 disables retrying).
         backoff_factor: the n-th retry waits up to ``backoff_factor * 2**(n-1)`` s...
         backoff_max: ...but never more than this.
-        deadline: no attempt starts later than this many seconds after the first.
+        deadline: no attempt starts later than this many seconds after the first,
+            and an attempt still running then is cut (given ``MIN_ATTEMPT_TIME`` at least).
         jitter: maps the cap of a wait to the actual wait (default: full jitter).
         """
         # int(inf) and int(nan) would escape as OverflowError/ValueError, and 2.5
@@ -188,8 +195,11 @@ class Retry:
 
         A ``ConnectError`` means nothing was sent, so any method may go again;
         other failures (read timeout, lost connection) may have reached the
-        server, so only idempotent methods are resent.
+        server, so only idempotent methods are resent. A body over the size
+        limit would come back as big: never resent.
         """
+        if isinstance(error, ResponseTooLargeError):
+            return False
         return isinstance(error, ConnectError) or method.upper() in self.idempotent_methods
 
     def backoff(self) -> float:
@@ -206,11 +216,13 @@ class Retry:
 
 
 def send_with_retries(
-    attempt: "Callable[[], Response]", method: str, retry: Retry, clock: "Clock"
+    attempt: "Callable[[float], Response]", method: str, retry: Retry, clock: "Clock"
 ) -> "Tuple[Response, int]":
-    """Call ``attempt()`` until its answer is final; return it and the number of attempts.
+    """Call ``attempt(time_left)`` until its answer is final; return it and the attempts made.
 
-    A ``TransportError`` is retried when ``retry`` allows it for ``method``
+    ``time_left`` is the seconds until the deadline (at least
+    ``MIN_ATTEMPT_TIME``): the attempt must not take longer. A
+    ``TransportError`` is retried when ``retry`` allows it for ``method``
     (any method when the request never left), a retryable status after the
     server's ``Retry-After`` or else a backoff; no attempt starts after the
     deadline, and a ``Retry-After`` that would pass it returns the answer at once.
@@ -220,7 +232,8 @@ def send_with_retries(
     while True:
         attempts += 1
         try:
-            response = attempt()
+            time_left = retry.deadline - (clock.monotonic() - started)
+            response = attempt(max(MIN_ATTEMPT_TIME, time_left))
         except TransportError as exc:
             delay = retry.backoff()
             if (

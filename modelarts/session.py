@@ -48,7 +48,7 @@ from .request_log import RequestLog
 from .retry import Retry, send_with_retries
 from .run_config import refuse_unsupported
 from .settings import metadata_enabled, resolve_settings
-from .transport.base import Request, Response, Transport
+from .transport.base import TIME_LEFT_EXTENSION, Request, Response, Transport
 from .transport.choice import choose_transport, close_after, replays_only
 
 __all__ = ["Session", "TOKEN_EXPIRED_CODES"]
@@ -306,7 +306,7 @@ class Session:
             logger.warning("%s", notice)
         counter = itertools.count(1)
         response, attempts = send_with_retries(
-            lambda: self._authenticated(request, auth, next(counter)),
+            lambda time_left: self._authenticated(request, auth, next(counter), time_left),
             request.method,
             self._retry,
             self._clock,
@@ -316,8 +316,11 @@ class Session:
             raise_for_error(response, operation, hint, redactor=self._redactor)
         return decode_json(response, operation, redactor=self._redactor), response
 
-    def _authenticated(self, request: Request, auth: Auth, attempt: int) -> Response:
+    def _authenticated(
+        self, request: Request, auth: Auth, attempt: int, time_left: float
+    ) -> Response:
         """One attempt: the auth flow's request, and its resend if the flow asks for one."""
+        request = request.replace(extensions={**request.extensions, TIME_LEFT_EXTENSION: time_left})
         return auth.run(request, lambda outgoing: self._log.send(outgoing, attempt))
 
     # -- IAM ---------------------------------------------------------------------------

@@ -16,24 +16,39 @@ from urllib.parse import urlsplit
 from .. import __version__
 from .._signing import check_method
 from ..errors import ConfigurationError, InvalidArgumentError
-from .base import Request
+from .base import TIME_LEFT_EXTENSION, Request
 
 __all__ = [
+    "DEFAULT_MAX_BODY_SIZE",
     "DEFAULT_TIMEOUT",
+    "DEFAULT_TOTAL_TIMEOUT",
     "USER_AGENT",
     "CertInput",
     "PathInput",
     "TimeoutInput",
     "VerifyInput",
+    "attempt_budget",
+    "body_limit",
     "cert_setting",
     "check_request",
     "refused_header",
     "timeout_pair",
+    "total_seconds",
     "verify_setting",
+    "within_budget",
 ]
 
 #: ``(connect, read)`` seconds used when no timeout is given (see the module docstring).
 DEFAULT_TIMEOUT: Tuple[float, float] = (10.0, 60.0)
+
+#: Seconds one request may take from the first byte sent to the last byte
+#: received, whatever the server's pace (a byte every few seconds never trips a
+#: read timeout, which is per read).
+DEFAULT_TOTAL_TIMEOUT = 120.0
+
+#: Bytes of response body read at most: 64 MiB. The largest ModelArts v1
+#: answer, a list of 1,000 versions, is a few MiB.
+DEFAULT_MAX_BODY_SIZE = 64 * 1024 * 1024
 
 TimeoutInput = Union[None, float, Tuple[Optional[float], Optional[float]]]
 PathInput = Union[str, "os.PathLike[str]"]
@@ -55,6 +70,42 @@ def to_seconds(value: Any, what: str) -> Optional[float]:
     if not math.isfinite(seconds) or seconds <= 0:
         raise ConfigurationError(f"{what} must be a positive, finite number, got {value!r}")
     return seconds
+
+
+def total_seconds(value: Any) -> Optional[float]:
+    """``total_timeout``: positive seconds, or ``None`` for no limit."""
+    return to_seconds(value, "total_timeout")
+
+
+def body_limit(value: Any) -> Optional[int]:
+    """``max_body_size``: a positive number of bytes, or ``None`` for no limit."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigurationError(f"max_body_size must be a positive int (bytes), got {value!r}")
+    return value
+
+
+def attempt_budget(total: Optional[float], request: Request) -> Optional[float]:
+    """Seconds this attempt may take: the transport's ``total_timeout`` or, when
+    shorter, the time its Session has left (``TIME_LEFT_EXTENSION``)."""
+    left = request.extensions.get(TIME_LEFT_EXTENSION)
+    if isinstance(left, (int, float)) and not isinstance(left, bool) and left > 0:
+        return float(left) if total is None else min(total, float(left))
+    return total
+
+
+def within_budget(
+    timeout: Tuple[Optional[float], Optional[float]], budget: Optional[float]
+) -> Tuple[Optional[float], Optional[float]]:
+    """``(connect, read)`` timeouts, neither longer than the attempt's ``budget``."""
+    if budget is None:
+        return timeout
+    connect, read = timeout
+    return (
+        budget if connect is None else min(connect, budget),
+        budget if read is None else min(read, budget),
+    )
 
 
 def timeout_pair(timeout: Any) -> Tuple[Optional[float], Optional[float]]:

@@ -19,7 +19,9 @@ Session may resend even a POST), and return ``Response(status, headers, body,
 request)``. ``request.extensions`` carries per-request values for transports
 that want them (the Session puts its ``Redactor`` there, under
 ``modelarts.redaction.REDACTOR_EXTENSION``, so that a recorder can scrub the
-secrets it knows); a transport that does not know a key ignores it.
+secrets it knows, and under ``TIME_LEFT_EXTENSION`` the seconds left before
+its retry deadline, so that one attempt cannot outlast the whole call); a
+transport that does not know a key ignores it.
 """
 
 from __future__ import annotations
@@ -43,7 +45,12 @@ from urllib.parse import unquote, urlsplit
 if TYPE_CHECKING:
     from types import TracebackType
 
-__all__ = ["Headers", "Request", "Response", "Transport", "compact_json"]
+__all__ = ["TIME_LEFT_EXTENSION", "Headers", "Request", "Response", "Transport", "compact_json"]
+
+#: ``request.extensions`` key: seconds (float) this attempt may still take, set by
+#: the Session from its retry deadline (``modelarts/retry.py``); the live
+#: transports end the attempt with a timeout error when they pass.
+TIME_LEFT_EXTENSION = "modelarts.time_left"
 
 HeaderInput = Union["Headers", Mapping[str, str], Iterable[Tuple[str, str]], None]
 

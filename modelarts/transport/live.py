@@ -26,13 +26,23 @@ Decisions a caller can rely on:
   do not compress. A ``Content-Encoding`` the server uses anyway is left
   undecoded, with the header kept, so what callers (and the recorder) see is
   what was on the wire. A body shorter than its ``Content-Length`` is an error
-  (``ConnectionLostError``), never a silently short answer.
+  (``ConnectionLostError``), never a silently short answer. The body is read in
+  64 KiB chunks up to ``max_body_size`` (64 MiB by default): a longer one, or a
+  ``Content-Length`` announcing one, raises ``ResponseTooLargeError`` with the
+  memory used near the limit, not the body's size.
 * **Timeouts** default to 10 s to connect and 60 s to read (between bytes of
   the response). Connecting takes milliseconds when the endpoint is reachable;
   10 s still rides out a lost SYN or two (Linux resends after 1 s and 3 s)
   without leaving a caller hanging for the OS default of two minutes.
   ModelArts control-plane calls answer in seconds; a read that is silent for a
   minute is stuck, and the Session's retry policy decides what comes next.
+  A read timeout is per read, so a server sending a byte every few seconds
+  never trips it: ``total_timeout`` (120 s by default, or less when the
+  request's ``TIME_LEFT_EXTENSION`` says its Session's retry deadline is
+  nearer) bounds the attempt from start to last byte, headers included. The
+  process's one watchdog thread (``urllib3_common.Watchdog``) shuts down the
+  socket of an attempt past its time, and the attempt fails with
+  ``ReadTimeout`` (``ConnectTimeout`` if nothing had been sent).
 * **Connections are pooled** per route: one ``urllib3.PoolManager`` for direct
   connections and one ``ProxyManager`` per proxy URL, each keeping up to
   ``pool_maxsize`` idle connections per host, shared by all threads.
@@ -72,16 +82,22 @@ from urllib3 import exceptions as u3
 
 from ..errors import ConfigurationError, InvalidArgumentError, TransportError
 from ._options import (
+    DEFAULT_MAX_BODY_SIZE,
     DEFAULT_TIMEOUT,
+    DEFAULT_TOTAL_TIMEOUT,
     USER_AGENT,
     CertInput,
     TimeoutInput,
     VerifyInput,
+    attempt_budget,
+    body_limit,
     cert_setting,
     check_request,
     refused_header,
     timeout_pair,
+    total_seconds,
     verify_setting,
+    within_budget,
 )
 from .base import Headers, Request, Response, Transport
 from .proxies import (
@@ -96,13 +112,16 @@ from .proxies import (
 from .urllib3_common import (
     ATTEMPT,
     LIBRARY_ERRORS,
+    WATCHDOG,
     HTTPPool,
     HTTPSPool,
     UnverifiedHTTPSPool,
+    read_body,
+    total_timeout_error,
     translate,
 )
 
-__all__ = ["DEFAULT_TIMEOUT", "Urllib3Transport"]
+__all__ = ["DEFAULT_MAX_BODY_SIZE", "DEFAULT_TIMEOUT", "DEFAULT_TOTAL_TIMEOUT", "Urllib3Transport"]
 
 
 def _scrub(error: TransportError, secrets: "tuple[str, ...]") -> TransportError:
@@ -157,6 +176,12 @@ class Urllib3Transport(Transport):
     run, on extra connections closed after use (urllib3 logs "Connection pool
     is full" for each), so size it to the number of threads sharing the
     transport. ``user_agent``: sent when a request has no ``User-Agent``.
+    ``total_timeout``: seconds one request may take in all, from sending to
+    the last byte of the body (default ``DEFAULT_TOTAL_TIMEOUT`` = 120; ``None``
+    for no limit); a Session shortens it to what its retry deadline leaves.
+    ``max_body_size``: bytes of response body read at most (default
+    ``DEFAULT_MAX_BODY_SIZE`` = 64 MiB; ``None`` for no limit); a longer body
+    raises ``ResponseTooLargeError``.
     """
 
     def __init__(
@@ -169,8 +194,12 @@ class Urllib3Transport(Transport):
         trust_env: bool = True,
         pool_maxsize: int = 10,
         user_agent: Optional[str] = None,
+        total_timeout: Optional[float] = DEFAULT_TOTAL_TIMEOUT,
+        max_body_size: Optional[int] = DEFAULT_MAX_BODY_SIZE,
     ) -> None:
         self.timeout = timeout_pair(timeout)
+        self.total_timeout = total_seconds(total_timeout)
+        self.max_body_size = body_limit(max_body_size)
         self.verify = verify_setting(verify)
         self.cert = cert_setting(cert)
         if isinstance(pool_maxsize, bool) or not isinstance(pool_maxsize, int) or pool_maxsize < 1:
@@ -276,7 +305,9 @@ class Urllib3Transport(Transport):
         headers = dict(request.headers.items())
         if "user-agent" not in request.headers:
             headers["User-Agent"] = self.user_agent
-        ATTEMPT.reset()
+        budget = attempt_budget(self.total_timeout, request)
+        watch = None if budget is None else WATCHDOG.watch(budget)
+        ATTEMPT.reset(watch)
         try:
             raw = pool.urlopen(
                 method,
@@ -286,10 +317,18 @@ class Urllib3Transport(Transport):
                 retries=False,
                 redirect=False,
                 assert_same_host=False,
-                preload_content=True,
+                timeout=self._timeouts(budget),
+                preload_content=False,
                 decode_content=False,
             )
+            body = read_body(
+                raw, limit=self.max_body_size, watch=watch, method=method, url=url
+            )
         except LIBRARY_ERRORS as exc:
+            if watch is not None and watch.expired:
+                raise total_timeout_error(
+                    watch, method, url, never_sent=ATTEMPT.never_sent
+                ) from exc
             error = translate(
                 exc,
                 never_sent=ATTEMPT.never_sent,
@@ -304,8 +343,16 @@ class Urllib3Transport(Transport):
             # before writing anything; its message quotes the value, which may
             # be a signature or a token, so only the header's name is told.
             raise refused_header(exc, request) from None
+        finally:
+            ATTEMPT.watch = None
+            if watch is not None:
+                WATCHDOG.finish(watch)
         response_headers = Headers([(name, raw.headers[name]) for name in raw.headers])
-        return Response(raw.status, response_headers, raw.data, request)
+        return Response(raw.status, response_headers, body, request)
+
+    def _timeouts(self, budget: Optional[float]) -> urllib3.Timeout:
+        connect, read = within_budget(self.timeout, budget)
+        return urllib3.Timeout(connect=connect, read=read)
 
     # -- lifecycle --------------------------------------------------------------------
 

@@ -58,29 +58,38 @@ from ..errors import (
     TransportError,
 )
 from ._options import (
+    DEFAULT_MAX_BODY_SIZE,
+    DEFAULT_TOTAL_TIMEOUT,
     USER_AGENT,
     CertInput,
     TimeoutInput,
     VerifyInput,
+    attempt_budget,
+    body_limit,
     cert_setting,
     check_request,
     refused_header,
     timeout_pair,
+    total_seconds,
     verify_setting,
+    within_budget,
 )
 from .base import Headers, Request, Response, Transport
 from .urllib3_common import (
     ATTEMPT,
     LIBRARY_ERRORS,
+    WATCHDOG,
     HTTPPool,
     HTTPSPool,
     PoolClasses,
     UnverifiedHTTPSPool,
     closed_pool,
     handshake_rejected,
+    read_body,
     reason_of,
     refused,
     timed_out,
+    total_timeout_error,
     translate,
 )
 
@@ -194,7 +203,10 @@ class RequestsTransport(Transport):
     ``session``: the Session to use (a new one when ``None``); ``timeout``:
     seconds or a ``(connect, read)`` pair as for ``Urllib3Transport``;
     ``verify`` / ``cert``: as for ``Urllib3Transport``, or ``None`` to use the
-    Session's own settings; ``user_agent``: sent when a request has none.
+    Session's own settings; ``user_agent``: sent when a request has none;
+    ``total_timeout`` and ``max_body_size``: as for ``Urllib3Transport``
+    (with a Session of your own, whose adapters this transport cannot watch,
+    the total time is checked between chunks of the body only).
     """
 
     def __init__(
@@ -205,12 +217,16 @@ class RequestsTransport(Transport):
         verify: Optional[VerifyInput] = None,
         cert: CertInput = None,
         user_agent: Optional[str] = None,
+        total_timeout: Optional[float] = DEFAULT_TOTAL_TIMEOUT,
+        max_body_size: Optional[int] = DEFAULT_MAX_BODY_SIZE,
     ) -> None:
         if session is not None and not isinstance(session, requests.Session):
             raise ConfigurationError(
                 f"session must be a requests.Session, got {type(session).__name__}"
             )
         self.timeout = timeout_pair(timeout)
+        self.total_timeout = total_seconds(total_timeout)
+        self.max_body_size = body_limit(max_body_size)
         self.verify: Optional[Union[bool, str]] = None if verify is None else verify_setting(verify)
         self.cert = cert_setting(cert)
         self.user_agent = user_agent or USER_AGENT
@@ -224,9 +240,9 @@ class RequestsTransport(Transport):
         self._lock = threading.Lock()
         self._closed = False
 
-    def _send_options(self) -> "dict[str, Any]":
+    def _send_options(self, budget: Optional[float]) -> "dict[str, Any]":
         options: "dict[str, Any]" = {
-            "timeout": self.timeout,
+            "timeout": within_budget(self.timeout, budget),
             "allow_redirects": False,
             "stream": True,
         }
@@ -255,26 +271,43 @@ class RequestsTransport(Transport):
             raise InvalidArgumentError(f"invalid request {method} {url}: {exc}") from exc
         # prepare() re-quotes the URL; the signed one must go out untouched.
         prepared.url = url.split("#", 1)[0]
-        ATTEMPT.reset()
+        budget = attempt_budget(self.total_timeout, request)
+        watch = None if budget is None else WATCHDOG.watch(budget)
+        ATTEMPT.reset(watch)
         try:
-            raw_response = self.session.send(prepared, **self._send_options())
-        except (rexc.RequestException, *LIBRARY_ERRORS) as exc:
-            never_sent = ATTEMPT.never_sent if ATTEMPT.engaged else None
-            raise _translate_requests(
-                exc, never_sent=never_sent, method=method, url=url, timeout=self.timeout
-            ) from exc
-        except ValueError as exc:  # http.client refused a header (non-Latin-1): nothing sent
-            raise refused_header(exc, request) from None
-        try:
-            # Read undecoded, as Urllib3Transport does; a full read hands the
-            # connection back to the pool.
-            body = raw_response.raw.read(decode_content=False)
-        except LIBRARY_ERRORS as exc:
-            raw_response.close()
-            error = translate(exc, never_sent=False, method=method, url=url, timeout=self.timeout)
-            raise type(error)(_redact(str(error.args[0])), method=method, url=url) from exc
+            try:
+                raw_response = self.session.send(prepared, **self._send_options(budget))
+            except (rexc.RequestException, *LIBRARY_ERRORS) as exc:
+                never_sent = ATTEMPT.never_sent if ATTEMPT.engaged else None
+                if watch is not None and watch.expired:
+                    raise total_timeout_error(
+                        watch, method, url, never_sent=bool(never_sent)
+                    ) from exc
+                raise _translate_requests(
+                    exc, never_sent=never_sent, method=method, url=url, timeout=self.timeout
+                ) from exc
+            except ValueError as exc:  # http.client refused a header (non-Latin-1): nothing sent
+                raise refused_header(exc, request) from None
+            try:
+                # Undecoded, as Urllib3Transport reads; reading to the end hands
+                # the connection back to the pool.
+                body = read_body(
+                    raw_response.raw, limit=self.max_body_size, watch=watch, method=method, url=url
+                )
+            except LIBRARY_ERRORS as exc:
+                raw_response.close()
+                if watch is not None and watch.expired:
+                    raise total_timeout_error(watch, method, url, never_sent=False) from exc
+                error = translate(
+                    exc, never_sent=False, method=method, url=url, timeout=self.timeout
+                )
+                raise type(error)(_redact(str(error.args[0])), method=method, url=url) from exc
+        finally:
+            ATTEMPT.watch = None
+            if watch is not None:
+                WATCHDOG.finish(watch)
         response_headers = Headers(list(raw_response.headers.items()))
-        return Response(raw_response.status_code, response_headers, body or b"", request)
+        return Response(raw_response.status_code, response_headers, body, request)
 
     def close(self) -> None:
         """Stop sending; close the Session if this transport created it. Idempotent."""

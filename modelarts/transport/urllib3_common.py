@@ -9,11 +9,14 @@ the only ones importing urllib3 (``tests/test_package.py`` checks).
 
 from __future__ import annotations
 
+import heapq
 import http.client
+import itertools
 import socket
 import ssl
 import threading
-from typing import Any, Dict, Optional, Tuple, Type
+import time
+from typing import Any, Dict, List, Optional, Tuple, Type
 
 from urllib3 import exceptions as u3
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -25,6 +28,7 @@ from ..errors import (
     ConnectTimeout,
     ProxyError,
     ReadTimeout,
+    ResponseTooLargeError,
     TLSError,
     TransportError,
 )
@@ -36,13 +40,18 @@ __all__ = [
     "HTTPPool",
     "HTTPSPool",
     "PoolClasses",
+    "WATCHDOG",
     "UnverifiedHTTPSPool",
+    "Watch",
+    "Watchdog",
     "closed_pool",
     "exception_chain",
     "handshake_rejected",
+    "read_body",
     "reason_of",
     "refused",
     "timed_out",
+    "total_timeout_error",
     "translate",
 ]
 
@@ -66,9 +75,11 @@ class Attempt(threading.local):
     engaged = False
     connecting = False
     writing = False
+    watch: "Optional[Watch]" = None
 
-    def reset(self) -> None:
+    def reset(self, watch: "Optional[Watch]" = None) -> None:
         self.engaged = self.connecting = self.writing = False
+        self.watch = watch
 
     @property
     def never_sent(self) -> bool:
@@ -78,6 +89,14 @@ class Attempt(threading.local):
 ATTEMPT = Attempt()
 
 
+def _start_writing(connection: HTTPConnection) -> None:
+    watch = ATTEMPT.watch
+    if watch is not None and not watch.attach(connection):
+        # The deadline passed while connecting: nothing has been written yet.
+        raise socket.timeout("the attempt's total timeout passed before the request was sent")
+    ATTEMPT.writing = True
+
+
 class TrackedHTTPConnection(HTTPConnection):
     def connect(self) -> None:
         ATTEMPT.connecting = True
@@ -85,7 +104,7 @@ class TrackedHTTPConnection(HTTPConnection):
         ATTEMPT.connecting = False
 
     def request(self, *args: Any, **kwargs: Any) -> None:
-        ATTEMPT.writing = True
+        _start_writing(self)
         super().request(*args, **kwargs)
 
 
@@ -96,7 +115,7 @@ class TrackedHTTPSConnection(HTTPSConnection):
         ATTEMPT.connecting = False
 
     def request(self, *args: Any, **kwargs: Any) -> None:
-        ATTEMPT.writing = True
+        _start_writing(self)
         super().request(*args, **kwargs)
 
 
@@ -129,6 +148,154 @@ class UnverifiedHTTPSPool(HTTPSPool):
         HTTPConnectionPool._validate_conn(self, conn)
         if conn.is_closed:
             conn.connect()
+
+
+# -- bounding one attempt in time and size ------------------------------------------
+
+
+class Watch:
+    """One attempt's deadline and the connection it writes on (see ``Watchdog``)."""
+
+    __slots__ = ("deadline", "seconds", "connection", "expired", "done", "_lock")
+
+    def __init__(self, seconds: float, lock: threading.Condition) -> None:
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+        self.connection: Optional[HTTPConnection] = None
+        self.expired = False
+        self.done = False
+        self._lock = lock
+
+    def attach(self, connection: HTTPConnection) -> bool:
+        """Note the connection the request goes out on; False if the deadline already passed."""
+        with self._lock:
+            self.connection = connection
+            return not self.expired
+
+    def cut(self) -> None:
+        """The deadline passed: shut the connection down, waking a blocked read."""
+        if self.done:
+            return
+        self.expired = True
+        sock = getattr(self.connection, "sock", None)
+        if sock is not None:
+            try:  # socket.socket's own shutdown: an SSLSocket's would drop its TLS state
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class Watchdog:
+    """One daemon thread that cuts the connection of any attempt past its deadline.
+
+    A read timeout is per read: a server sending a byte every few seconds (in
+    the headers or the body) never trips it. Each attempt registers a ``Watch``
+    for its total time; when that passes, the watchdog shuts the socket down,
+    so the blocked read returns at once and the attempt fails. The thread
+    starts on first use and serves every transport in the process.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self._heap: List[Tuple[float, int, Watch]] = []
+        self._order = itertools.count()
+        self._finished = 0
+        self._thread: Optional[threading.Thread] = None
+
+    def watch(self, seconds: float) -> Watch:
+        watch = Watch(seconds, self._lock)
+        with self._lock:
+            heapq.heappush(self._heap, (watch.deadline, next(self._order), watch))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="modelarts-deadlines", daemon=True
+                )
+                self._thread.start()
+            elif self._heap[0][2] is watch:
+                self._lock.notify()
+        return watch
+
+    def finish(self, watch: Watch) -> None:
+        """The attempt is over (its connection may go back to the pool): never cut it now."""
+        with self._lock:
+            watch.done = True
+            self._finished += 1
+            if self._finished > 64 and 2 * self._finished > len(self._heap):
+                self._heap = [entry for entry in self._heap if not entry[2].done]
+                heapq.heapify(self._heap)
+                self._finished = 0
+
+    def _run(self) -> None:
+        with self._lock:
+            while True:
+                while self._heap and self._heap[0][2].done:
+                    heapq.heappop(self._heap)
+                    self._finished = max(0, self._finished - 1)
+                if not self._heap:
+                    self._lock.wait()
+                    continue
+                wait = self._heap[0][0] - time.monotonic()
+                if wait > 0:
+                    self._lock.wait(wait)
+                    continue
+                heapq.heappop(self._heap)[2].cut()
+
+
+#: The process's one watchdog.
+WATCHDOG = Watchdog()
+
+_CHUNK = 64 * 1024
+
+
+def read_body(
+    raw: Any, *, limit: Optional[int], watch: Optional[Watch], method: str, url: str
+) -> bytes:
+    """The body of urllib3 response ``raw`` (never decoded), at most ``limit`` bytes.
+
+    Read a chunk at a time, so that memory stays near what was received; a
+    body that would pass ``limit`` (announced by ``Content-Length`` or found
+    while reading) closes the connection and raises ``ResponseTooLargeError``.
+    Library errors propagate for the caller to translate.
+    """
+    declared = (raw.headers.get("Content-Length") or "").strip()
+    if limit is not None and declared.isdigit() and int(declared) > limit:
+        raw.close()
+        raise _too_large(limit, f"announces {int(declared):,} bytes", method, url)
+    chunks: List[bytes] = []
+    size = 0
+    while True:
+        chunk = raw.read1(_CHUNK, decode_content=False)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if limit is not None and size > limit:
+            raw.close()
+            raise _too_large(limit, "passed it", method, url)
+        if watch is not None and watch.expired:
+            raw.close()
+            raise total_timeout_error(watch, method, url, never_sent=False)
+        chunks.append(chunk)
+
+
+def _too_large(limit: int, what: str, method: str, url: str) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"the response body {what}, more than max_body_size={limit:,} bytes; reading stopped "
+        "(raise max_body_size on the transport if the answer is expected to be this big)",
+        limit=limit,
+        method=method,
+        url=url,
+    )
+
+
+def total_timeout_error(watch: Watch, method: str, url: str, *, never_sent: bool) -> TransportError:
+    """The timeout error for an attempt cut by its ``Watch``."""
+    kind = ConnectTimeout if never_sent else ReadTimeout
+    return kind(
+        f"no complete response within {watch.seconds:g}s (the attempt's total time: the "
+        "transport's total_timeout or what the retry deadline left)",
+        method=method,
+        url=url,
+    )
 
 
 # -- translating failures -------------------------------------------------------
