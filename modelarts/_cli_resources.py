@@ -26,7 +26,7 @@ from .training_api import normalize_id
 from .training_job import clock_of
 from .visualization import VisualizationJob
 
-__all__ = ["CONFIG_COMMANDS", "VISUALIZATION_COMMANDS"]
+__all__ = ["CONFIG_COMMANDS", "GROUPS", "VISUALIZATION_COMMANDS"]
 
 Handler = Callable[[Context, Any], int]
 
@@ -254,3 +254,6 @@ VISUALIZATION_COMMANDS: Dict[str, Tuple[Handler, str]] = {
         "delete visualization job {job_id}",
     ),
 }
+
+#: The commands of the groups beside ``jobs``, by group.
+GROUPS = {"configs": CONFIG_COMMANDS, "visualizations": VISUALIZATION_COMMANDS}

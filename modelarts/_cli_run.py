@@ -24,7 +24,6 @@ from ._cli_console import (
     Context,
     UsageError,
 )
-from ._cli_resources import CONFIG_COMMANDS, VISUALIZATION_COMMANDS
 from .clock import Clock
 from .errors import (
     APIError,
@@ -44,15 +43,17 @@ __all__ = ["run"]
 
 logger = logging.getLogger("modelarts.cli")
 
-#: The commands of the groups beside ``jobs`` (whose own are ``COMMANDS``).
-_GROUPS = {"configs": CONFIG_COMMANDS, "visualizations": VISUALIZATION_COMMANDS}
-
 
 def run(args: Any, console: Console, clock: Optional[Clock] = None) -> int:
     """Run the parsed command on ``clock`` (default: the system's); the exit status."""
     if args.record_mode is None:
         args.record_mode = RecordMode.ALL
-    handler, template = _GROUPS.get(args.group, COMMANDS)[args.command]
+    if args.group == "jobs":
+        handler, template = COMMANDS[args.command]
+    else:  # the other groups' commands load only when one of them runs
+        from ._cli_resources import GROUPS
+
+        handler, template = GROUPS[args.group][args.command]
     what = template.format(
         job_id=getattr(args, "job_id", ""),
         version_id=getattr(args, "version_id", ""),
