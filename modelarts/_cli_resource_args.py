@@ -10,7 +10,10 @@ from __future__ import annotations
 import argparse
 from typing import Any, Callable, Dict, Sequence
 
-__all__ = ["add_resource_groups", "key_value"]
+__all__ = ["RESOURCE_GROUPS", "add_resource_groups", "key_value"]
+
+#: The command groups declared here (``_cli_resources.GROUPS`` holds their commands).
+RESOURCE_GROUPS = ("configs", "visualizations")
 
 # sortBy values: modelarts_03_0059 (configurations), modelarts_03_0065 (visualization jobs).
 _CONFIG_SORT = ("config_name", "config_desc", "create_time")
@@ -77,7 +80,8 @@ def add_resource_groups(
 ) -> None:
     """``configs`` and ``visualizations``; ``group(name, summary)`` adds a command group and
     returns its ``command(name, summary)``; the rest are ``build_parser``'s helpers."""
-    command = group("configs", "saved training parameter configurations")
+    configs, visualizations = RESOURCE_GROUPS
+    command = group(configs, "saved training parameter configurations")
     listing = command("list", "List the project's saved configurations.")
     _listing(listing, _CONFIG_SORT, bounded)
     listing.add_argument(
@@ -98,7 +102,7 @@ def add_resource_groups(
     delete.add_argument("config_name", metavar="NAME")
     yes(delete)
 
-    command = group("visualizations", "visualization jobs (TensorBoard over a training output)")
+    command = group(visualizations, "visualization jobs (TensorBoard over a training output)")
     listing = command("list", "List the project's visualization jobs.")
     listing.add_argument("--status", type=status, help="only jobs in this status (name or code)")
     _listing(listing, _VISUALIZATION_SORT, bounded)

@@ -24,6 +24,7 @@ from ._cli_console import (
     Context,
     UsageError,
 )
+from ._cli_resource_args import RESOURCE_GROUPS
 from .clock import Clock
 from .errors import (
     APIError,
@@ -48,12 +49,12 @@ def run(args: Any, console: Console, clock: Optional[Clock] = None) -> int:
     """Run the parsed command on ``clock`` (default: the system's); the exit status."""
     if args.record_mode is None:
         args.record_mode = RecordMode.ALL
-    if args.group == "jobs":
-        handler, template = COMMANDS[args.command]
-    else:  # the other groups' commands load only when one of them runs
+    if args.group in RESOURCE_GROUPS:  # their commands load only when one of them runs
         from ._cli_resources import GROUPS
 
         handler, template = GROUPS[args.group][args.command]
+    else:
+        handler, template = COMMANDS[args.command]
     what = template.format(
         job_id=getattr(args, "job_id", ""),
         version_id=getattr(args, "version_id", ""),
