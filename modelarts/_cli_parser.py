@@ -275,13 +275,14 @@ def build_parser(console: Console) -> argparse.ArgumentParser:
     logs.add_argument(
         "-n", "--lines", type=_bounded(0, 500), default=50, help="how many lines (default 50)"
     )
-    add_watch_commands(command, version_id=version_id, output=_output, logs=logs)
+    add_watch_commands(command, version_id=version_id, logs=logs)
     add_resource_groups(group, output=_output, bounded=_bounded, status=_status, yes=yes)
-    add_job_commands(command, job_id=job_id, version_id=version_id, output=_output)
+    add_job_commands(command, job_id=job_id, version_id=version_id)
 
     def top_command(name: str, summary: str) -> _Parser:
         """A command beside ``jobs`` (``modelarts specs``)."""
-        sub = groups.add_parser(name, help=summary, description=summary, console=console)
+        described = summary[0].upper() + summary[1:] + "."
+        sub = groups.add_parser(name, help=summary, description=described, console=console)
         _add_globals(sub, top=False)
         sub.set_defaults(command=name)
         return sub

@@ -110,12 +110,21 @@ def _wait_flags(sub: Any, *, optional: bool) -> None:
     )
 
 
+def _json_output(sub: Any, json_help: str) -> None:
+    sub.add_argument(
+        "-o",
+        "--output",
+        choices=("table", "json"),
+        default="table",
+        help=f"table (default), json ({json_help})",
+    )
+
+
 def add_job_commands(
     command: Callable[[str, str], Any],
     *,
     job_id: Callable[[Any], None],
     version_id: Callable[[Any], None],
-    output: Callable[[Any, Sequence[str]], None],
 ) -> None:
     """``jobs create``, ``jobs new-version`` and ``jobs wait`` (helpers as in
     ``add_watch_commands``)."""
@@ -129,7 +138,7 @@ def add_job_commands(
         "version instead of creating a second job",
     )
     _wait_flags(create, optional=True)
-    output(create, ("table", "json"))
+    _json_output(create, "the version's record as the server gave it, one JSON object")
 
     new_version = command(
         "new-version", "Create a version of a job from one of its versions (create_job_version)."
@@ -144,7 +153,7 @@ def add_job_commands(
     )
     _run_flags(new_version, description="a new description for the job")
     _wait_flags(new_version, optional=True)
-    output(new_version, ("table", "json"))
+    _json_output(new_version, "the version's record as the server gave it, one JSON object")
 
     wait = command(
         "wait", "Wait until a version has ended: exit 0 if it COMPLETED, 1 if it failed."
@@ -158,13 +167,13 @@ def add_catalog_commands(
 ) -> None:
     """``modelarts specs``, ``engines`` and ``algorithms``; ``top_command`` adds a
     command beside ``jobs``."""
-    specs = top_command("specs", "List the resource flavors a job can run on.")
-    engines = top_command("engines", "List the AI engines (framework type and version).")
+    specs = top_command("specs", "resource flavors a job can run on")
+    engines = top_command("engines", "AI engines (framework type and version)")
     for sub in (specs, engines):
         sub.add_argument(
             "--job-type", choices=("train", "inference"), help="only those for this job type"
         )
-    algorithms = top_command("algorithms", "List the built-in algorithms (every page).")
+    algorithms = top_command("algorithms", "built-in algorithms")
     for sub in (specs, engines, algorithms):
         output(sub, ("table", "json"))
 
@@ -173,11 +182,10 @@ def add_watch_commands(
     command: Callable[[str, str], Any],
     *,
     version_id: Callable[[Any], None],
-    output: Callable[[Any, Sequence[str]], None],
     logs: Any,
 ) -> None:
-    """``logs --follow`` and ``metrics``; ``command``, ``version_id`` and ``output`` are
-    ``build_parser``'s helpers for a ``jobs`` subcommand, its ids and its ``-o``."""
+    """``logs --follow`` and ``metrics``; ``command`` and ``version_id`` are
+    ``build_parser``'s helpers for a ``jobs`` subcommand and its ids."""
     logs.add_argument(
         "-f",
         "--follow",
@@ -193,4 +201,4 @@ def add_watch_commands(
     )
     metrics = command("metrics", "Show a version's model metrics and its resource usage over time.")
     version_id(metrics)
-    output(metrics, ("table", "json"))
+    _json_output(metrics, "the typed metrics: model totals and classes, each series with its unit")
