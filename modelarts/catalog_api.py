@@ -21,6 +21,7 @@ matches nothing raises ``InvalidArgumentError`` listing what is available.
 
 from __future__ import annotations
 
+import threading
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -163,11 +164,13 @@ class Catalogues:
     def __init__(self, client: Caller) -> None:
         self._client = client
         self._kept: Dict[Any, Any] = {}
+        self._lock = threading.Lock()  # threads sharing a session fetch each catalogue once
 
     def _once(self, key: Any, fetch: Callable[[], T]) -> T:
-        if key not in self._kept:
-            self._kept[key] = fetch()
-        value: T = self._kept[key]
+        with self._lock:
+            if key not in self._kept:
+                self._kept[key] = fetch()
+            value: T = self._kept[key]
         return value
 
     def specs(self) -> Tuple[Spec, ...]:

@@ -125,3 +125,19 @@ def test_deploying_is_an_alias_of_waiting() -> None:
 
     assert JobStatus.DEPLOYING is JobStatus.WAITING is JobStatus(7)
     assert JobStatus(7).name == "WAITING" and len(JobStatus) == 22
+
+
+def test_threads_sharing_a_session_fetch_each_catalogue_once(
+    fake_cloud: FakeModelArts, fake_session: Session
+) -> None:
+    import threading
+
+    catalogues = catalog_api.catalogues(fake_session)
+    threads = [
+        threading.Thread(target=catalogues.spec, args=("modelarts.vm.cpu.2u",)) for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(fake_cloud.calls) == 1
