@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from itertools import accumulate
 from types import MappingProxyType
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
@@ -40,7 +41,9 @@ _TEXTUAL_MARKERS = ("json", "xml", "javascript", "x-www-form-urlencoded", "chars
 #: ``load_fixture`` a file holding one.
 MAX_JSON_DEPTH = 100
 
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_NOT_QUOTES_OR_BRACKETS = bytes(b for b in range(256) if b not in b'"[]{}')
+_QUOTED = re.compile(rb'"[^"]*"')
+_ESCAPE = re.compile(rb"\\.", re.S)
 # +1 for an opening bracket, -1 for a closing one, indexed by byte value.
 _BRACKET_STEP = tuple(1 if b in b"[{" else -1 if b in b"]}" else 0 for b in range(256))
 
@@ -186,16 +189,14 @@ def json_depth(data: bytes) -> int:
     """How many objects and arrays ``data`` (JSON text) nests inside each other.
 
     Counted on the bytes, without parsing, so that it is safe on any input; for
-    text that is not JSON it is an upper bound. Every step runs in C (a loaded
-    fixture is checked whole, megabytes of it): escaped backslashes and quotes
-    are dropped, what lies between quotes is dropped, and the running sum of
-    the brackets left gives the depth.
+    text that is not JSON it is an upper bound. Every step runs in C, since a
+    loaded fixture is checked whole (megabytes): escape sequences are dropped,
+    then everything but quotes and brackets, then every quoted stretch; the
+    depth is the running sum of the brackets left.
     """
-    if not data:
-        return 0
-    unescaped = data.replace(b"\\\\", b"").replace(b'\\"', b"")
-    outside_strings = b"".join(unescaped.split(b'"')[::2])
-    skeleton = outside_strings.translate(None, _NOT_BRACKETS)
+    unescaped = _ESCAPE.sub(b"", data)
+    skeleton = unescaped.translate(None, _NOT_QUOTES_OR_BRACKETS).replace(b'""', b"")
+    skeleton = _QUOTED.sub(b"", skeleton)
     if not skeleton:
         return 0
     return max(0, max(accumulate(map(_BRACKET_STEP.__getitem__, skeleton))))
