@@ -28,6 +28,7 @@ from .errors import (
 )
 from .estimator import Estimator
 from .job_status import JobStatus
+from .run_config import Inputs, RunSettings, check_job_name
 from .training_api import normalize_id
 from .training_job import TrainingJob
 
@@ -66,9 +67,17 @@ def _inputs(args: Any) -> Dict[str, Any]:
     }
 
 
-def _check_wait_flags(args: Any) -> None:
+def _checked(args: Any, options: Dict[str, Any]) -> Dict[str, Any]:
+    """Every flag checked before the session is built (a mistake never needs
+    credentials); the data arguments of ``fit``/``create_job_version``."""
     if not args.wait and (args.timeout is not None or args.poll is not None):
         raise UsageError("--timeout and --poll need --wait")
+    data = _inputs(args)
+    settings = RunSettings.from_options(options)
+    settings.plan(Inputs.of(**data), priority=args.priority)  # what fit checks, no request
+    if args.description is not None:
+        settings.description(args.description)
+    return data
 
 
 def _report(ctx: Context, job: TrainingJob, args: Any, said: str) -> int:
@@ -113,12 +122,14 @@ def _exit_status(status: Optional[JobStatus]) -> int:
 
 def create_job(ctx: Context, args: Any) -> int:
     """``jobs create``: ``Estimator(...).fit(...)``, or the existing job with ``--reuse``."""
-    _check_wait_flags(args)
     if args.reuse and args.job_name is None:
         raise UsageError("--reuse finds a job by its exact name: give --job-name NAME")
+    if args.job_name is not None:
+        check_job_name(args.job_name)
     options = run_options(args)
     if args.description is not None:
         options["job_description"] = args.description
+    data = _checked(args, options)
     session = ctx.session()
     estimator = Estimator(session, **options)
     if args.reuse:
@@ -130,7 +141,7 @@ def create_job(ctx: Context, args: Any) -> int:
             )
             return _report(ctx, found, args, said)
     try:
-        job = estimator.fit(**_inputs(args), job_name=args.job_name, priority=args.priority)
+        job = estimator.fit(**data, job_name=args.job_name, priority=args.priority)
     except CreateOutcomeUnknownError as exc:
         raise ModelArtsError(
             f"the request to create job {exc.job_name!r} was sent but its answer was lost, so "
@@ -144,14 +155,15 @@ def create_job(ctx: Context, args: Any) -> int:
 
 def create_version(ctx: Context, args: Any) -> int:
     """``jobs new-version JOB --from VERSION``: ``create_job_version``."""
-    _check_wait_flags(args)
     job_id = normalize_id(args.job_id, "JOB_ID")
     pre_version_id = normalize_id(args.pre_version_id, "--from")
-    estimator = Estimator(ctx.session(), job_id=job_id, **run_options(args))
+    options = run_options(args)
+    data = _checked(args, options)
+    estimator = Estimator(ctx.session(), job_id=job_id, **options)
     job = estimator.create_job_version(
         job_id,
         pre_version_id,
-        **_inputs(args),
+        **data,
         job_desc=args.description,
         priority=args.priority,
     )

@@ -313,3 +313,22 @@ def test_new_version_description_is_the_jobs_new_description(cloud: Cloud) -> No
     assert result.status == 0, result.err
     [body] = posted(cloud, CREATE_VERSION)
     assert body["job_desc"] == "lr 0.001"
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["jobs", "create", *RUN], "no training data"),
+        (["jobs", "create", *RUN, *DATA, "--job-name", "a b"], "job_name"),
+        (["jobs", "new-version", "1", "--from", "2", *RUN[:-4], *DATA, "--pool-id", "p"], "both"),
+    ],
+)
+def test_flags_are_checked_before_credentials_are_looked_for(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, argv: List[str], says: str
+) -> None:
+    for name in ("HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no credentials file either
+    result = run(*argv, "--region", "cn-north-4", "--project-id", "p" * 32)
+    assert result.status == 2
+    assert says in result.err and "credentials" not in result.err
