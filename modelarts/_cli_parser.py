@@ -37,9 +37,24 @@ class ParserExit(Exception):
 class _Parser(argparse.ArgumentParser):
     """Writes to the ``Console``'s streams and raises instead of calling ``sys.exit``."""
 
-    def __init__(self, *args: Any, console: Console, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        console: Console,
+        populate: Optional[Callable[[], None]] = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.console = console
+        self._populate = populate
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        # A group declared with ``populate`` gets its commands when it is chosen:
+        # ``modelarts --help`` (and every other group's command) builds none of them.
+        populate, self._populate = self._populate, None
+        if populate is not None:
+            populate()
+        return super().parse_known_args(args, namespace)
 
     def print_usage(self, file: Any = None) -> None:
         super().print_usage(self.console.stdout if file is None else file)
@@ -187,10 +202,19 @@ def build_parser(console: Console) -> argparse.ArgumentParser:
     _add_globals(parser, top=True)
     groups = parser.add_subparsers(dest="group", metavar="COMMAND", required=True)
 
-    def group(name: str, summary: str) -> Callable[[str, str], _Parser]:
-        """A command group (``jobs``, ...), and its ``command(name, summary)``."""
+    Command = Callable[[str, str], _Parser]
+
+    def group(
+        name: str, summary: str, commands: Optional[Callable[[Command], None]] = None
+    ) -> Command:
+        """A command group (``jobs``, ...) and its ``command(name, summary)``; with
+        ``commands``, they are declared by ``commands(command)`` once the group is chosen."""
         parent = groups.add_parser(
-            name, help=summary, console=console, description=summary[0].upper() + summary[1:] + "."
+            name,
+            help=summary,
+            console=console,
+            description=summary[0].upper() + summary[1:] + ".",
+            populate=None if commands is None else lambda: commands(member),
         )
         _add_globals(parent, top=False)
         members = parent.add_subparsers(dest="command", metavar="COMMAND", required=True)

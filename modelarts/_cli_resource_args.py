@@ -19,7 +19,8 @@ RESOURCE_GROUPS = ("configs", "visualizations")
 _CONFIG_SORT = ("config_name", "config_desc", "create_time")
 _VISUALIZATION_SORT = ("job_id", "job_name", "job_desc", "create_time", "status")
 
-Group = Callable[[str, str], Callable[[str, str], Any]]
+Command = Callable[[str, str], Any]
+Group = Callable[[str, str, Callable[[Command], None]], Command]
 
 
 def key_value(text: str) -> "tuple[str, str]":
@@ -78,59 +79,72 @@ def add_resource_groups(
     status: Callable[[str], int],
     yes: Callable[[Any], None],
 ) -> None:
-    """``configs`` and ``visualizations``; ``group(name, summary)`` adds a command group and
-    returns its ``command(name, summary)``; the rest are ``build_parser``'s helpers."""
-    configs, visualizations = RESOURCE_GROUPS
-    command = group(configs, "saved training parameter configurations")
-    listing = command("list", "List the project's saved configurations.")
-    _listing(listing, _CONFIG_SORT, bounded)
-    listing.add_argument(
-        "--type", dest="config_type", choices=("custom", "sample"), help="default: custom"
-    )
-    output(listing, ("table", "json", "jsonl"))
-    show = command("show", "Show every setting of one configuration.")
-    show.add_argument("config_name", metavar="NAME")
-    show.add_argument("--type", dest="config_type", choices=("custom", "sample"))
-    output(show, ("table", "json"))
-    create = command("create", "Save run settings as a configuration.")
-    create.add_argument("config_name", metavar="NAME", nargs="?", help="default: config-<time>")
-    _settings(create)
-    update = command("update", "Replace a configuration's run settings.")
-    update.add_argument("config_name", metavar="NAME")
-    _settings(update)
-    delete = command("delete", "Delete a configuration.")
-    delete.add_argument("config_name", metavar="NAME")
-    yes(delete)
+    """``configs`` and ``visualizations``; ``group(name, summary, commands)`` adds a command
+    group whose commands ``commands(command)`` declares once the group is chosen (so that
+    ``modelarts --help`` builds none of them); the rest are ``build_parser``'s helpers."""
 
-    command = group(visualizations, "visualization jobs (TensorBoard over a training output)")
-    listing = command("list", "List the project's visualization jobs.")
-    listing.add_argument("--status", type=status, help="only jobs in this status (name or code)")
-    _listing(listing, _VISUALIZATION_SORT, bounded)
-    output(listing, ("table", "json", "jsonl"))
-    ids: Dict[str, str] = {
-        "show": "Show one visualization job.",
-        "stop": "Stop a visualization job.",
-        "restart": "Start a stopped visualization job again.",
-        "update": "Set a visualization job's description.",
-        "delete": "Delete a visualization job.",
-    }
-    for name, summary in ids.items():
-        sub = command(name, summary)
-        sub.add_argument("job_id", metavar="JOB_ID", help="visualization job id")
-        if name == "show":
-            output(sub, ("table", "json"))
-        elif name == "update":
-            sub.add_argument("-d", "--description", required=True, metavar="TEXT")
-        elif name in ("stop", "delete"):
-            yes(sub)
-    create = command("create", "Create a visualization job over a training output.")
-    create.add_argument("train_url", metavar="TRAIN_URL", help="OBS directory of the summaries")
-    create.add_argument("--name", metavar="NAME", help="1-20 of [A-Za-z0-9_-] (default: t-<time>)")
-    create.add_argument("-d", "--description", metavar="TEXT")
-    create.add_argument("--wait", action="store_true", help="return once it serves")
-    create.add_argument(
-        "--timeout",
-        type=bounded(1, 86400),
-        metavar="S",
-        help="with --wait: give up after S seconds (the job keeps deploying)",
+    def configs(command: Command) -> None:
+        listing = command("list", "List the project's saved configurations.")
+        _listing(listing, _CONFIG_SORT, bounded)
+        listing.add_argument(
+            "--type", dest="config_type", choices=("custom", "sample"), help="default: custom"
+        )
+        output(listing, ("table", "json", "jsonl"))
+        show = command("show", "Show every setting of one configuration.")
+        show.add_argument("config_name", metavar="NAME")
+        show.add_argument("--type", dest="config_type", choices=("custom", "sample"))
+        output(show, ("table", "json"))
+        create = command("create", "Save run settings as a configuration.")
+        create.add_argument("config_name", metavar="NAME", nargs="?", help="default: config-<time>")
+        _settings(create)
+        update = command("update", "Replace a configuration's run settings.")
+        update.add_argument("config_name", metavar="NAME")
+        _settings(update)
+        delete = command("delete", "Delete a configuration.")
+        delete.add_argument("config_name", metavar="NAME")
+        yes(delete)
+
+    def visualizations(command: Command) -> None:
+        listing = command("list", "List the project's visualization jobs.")
+        listing.add_argument(
+            "--status", type=status, help="only jobs in this status (name or code)"
+        )
+        _listing(listing, _VISUALIZATION_SORT, bounded)
+        output(listing, ("table", "json", "jsonl"))
+        ids: Dict[str, str] = {
+            "show": "Show one visualization job.",
+            "stop": "Stop a visualization job.",
+            "restart": "Start a stopped visualization job again.",
+            "update": "Set a visualization job's description.",
+            "delete": "Delete a visualization job.",
+        }
+        for name, summary in ids.items():
+            sub = command(name, summary)
+            sub.add_argument("job_id", metavar="JOB_ID", help="visualization job id")
+            if name == "show":
+                output(sub, ("table", "json"))
+            elif name == "update":
+                sub.add_argument("-d", "--description", required=True, metavar="TEXT")
+            elif name in ("stop", "delete"):
+                yes(sub)
+        create = command("create", "Create a visualization job over a training output.")
+        create.add_argument("train_url", metavar="TRAIN_URL", help="OBS directory of the summaries")
+        create.add_argument(
+            "--name", metavar="NAME", help="1-20 of [A-Za-z0-9_-] (default: t-<time>)"
+        )
+        create.add_argument("-d", "--description", metavar="TEXT")
+        create.add_argument("--wait", action="store_true", help="return once it serves")
+        create.add_argument(
+            "--timeout",
+            type=bounded(1, 86400),
+            metavar="S",
+            help="with --wait: give up after S seconds (the job keeps deploying)",
+        )
+
+    config_group, visualization_group = RESOURCE_GROUPS
+    group(config_group, "saved training parameter configurations", configs)
+    group(
+        visualization_group,
+        "visualization jobs (TensorBoard over a training output)",
+        visualizations,
     )
