@@ -1,4 +1,4 @@
-"""Rows 6 and 8: peak memory of the client, in fresh interpreters.
+"""Rows 6 and 6b: peak memory of the client, in fresh interpreters.
 
 The server (``_page_server.py``, its own process) serves job 182626's
 list-versions pages, built once. Each sample is a fresh client interpreter
@@ -11,7 +11,7 @@ hide the growth), then reports how much its peak grew while:
 * row 6, **SDK**: iterating all 100,000 versions through ``iter_job_versions()``
   (1,000 a page), keeping none; **baseline**: taking the first 1,000 versions
   from the same call (one page fetched and parsed) and holding them;
-* row 8, **SDK**: ``get_job_version_object_list(is_show=False)`` of 50,000
+* row 6b, **SDK**: ``get_job_version_object_list(is_show=False)`` of 50,000
   versions, then reading every documented attribute of every one, and holding
   the list; **baseline** (the hand-typed floor): a ``urllib3.PoolManager``
   fetching the same pages, ``json.loads`` of each, and ``_common.hand_typed``
@@ -154,7 +154,7 @@ def run(quick: bool) -> List[Row]:
         unit="B",
     )
     row8 = Row(
-        f"8. peak RSS holding {held:,} versions, all read, vs hand-typed",
+        f"6b. peak RSS holding {held:,} versions, all read, vs hand-typed",
         "<= 1.20x",
         unit="B",
     )

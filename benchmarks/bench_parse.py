@@ -1,4 +1,4 @@
-"""Rows 3 and 9: what loading a list-versions page, and printing its table, cost per version.
+"""Rows 3 and 3b: what loading a list-versions page, and printing its table, cost per version.
 
 Run alone from the repository root (it was ``parse_cost.py``)::
 
@@ -15,7 +15,7 @@ timed on the same bytes, interleaved round by round, median of the rounds:
 * ``loader + table``        ... and the table ``is_show=True`` prints
 * ``marshmallow schema``    every record through the marshmallow schema derived from the same
                               declaration (``schema_of(Version)``), for comparison
-* ``table only``            row 9: rendering the ``is_show=True`` table of freshly loaded
+* ``table only``            row 3b: rendering the ``is_show=True`` table of freshly loaded
                               versions (their first reads included), the load itself untimed
 """
 
@@ -130,7 +130,7 @@ def run(quick: bool) -> List[Row]:
         )
     )
     table = Row(
-        f"9. is_show table of {versions:,} versions vs json.loads of the page",
+        f"3b. is_show table of {versions:,} versions vs json.loads of the page",
         "<= 0.50x",
         sdk=per_version["table only"],
         baseline=floor,
