@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -137,3 +138,39 @@ def test_a_real_terminal_is_asked(big_fixture: Path, ending: str) -> None:
         assert (status, rest) == (1, b"modelarts: aborted; nothing was changed\n")
     else:
         assert status == 130
+
+
+_WHAT_LOADED = """
+import io, json, sys
+from modelarts.cli import main
+status = main(sys.argv[1:], stdout=io.StringIO())
+wanted = ("urllib3", "marshmallow", "argparse", "modelarts.session")
+loaded = [name for name in wanted if name in sys.modules]
+loaded += sorted(name for name in sys.modules if name.startswith("modelarts.testing"))
+print(json.dumps([status, loaded]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--version"], []),
+        (["--help"], ["argparse"]),
+        (
+            ["jobs", "versions", JOB, "--replay", "fixtures/job_182626_versions.json"],
+            ["argparse", "modelarts.session"],
+        ),
+    ],
+)
+def test_each_step_loads_only_what_it_needs(argv: List[str], expected: List[str]) -> None:
+    # A replay needs no network library; no command loads the fake cloud.
+    done = subprocess.run(
+        [sys.executable, "-c", _WHAT_LOADED, *argv],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    status, loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (status, loaded) == (0, expected)
