@@ -188,12 +188,15 @@ class _Follower:
             self.ctx.console.stdout.flush()  # a reader down the pipe sees lines as they come
 
     def start(self, lines: int) -> None:
-        """The latest ``lines`` lines (once the version has a log file)."""
+        """The latest ``lines`` lines (once the version has a log file); with 0, none,
+        but the position of the latest one (read, not printed), so only new lines follow."""
         log_file = self._file()
         if log_file is None:
             return
-        log = api.get_log(self.ctx.session(), self.job_id, self.version_id, log_file, lines=lines)
-        self._print(log.content)
+        session = self.ctx.session()
+        log = api.get_log(session, self.job_id, self.version_id, log_file, lines=max(lines, 1))
+        if lines:
+            self._print(log.content)
         self.position = log.end_line or None
 
     def drain(self) -> None:

@@ -193,3 +193,13 @@ def test_recorded_metrics_and_follow_replay_offline_without_waiting(
         replayed = run(*argv, "--replay", str(fixture))  # the system clock, no credentials
         assert time.monotonic() - started < 5  # the follow's pauses are skipped
         assert (replayed.status, replayed.out, replayed.err) == (0, live.out, live.err)
+
+
+def test_follow_with_no_past_lines_prints_only_new_ones(cloud: Cloud) -> None:
+    job_id, version_id = new_version(cloud)
+    cloud.fake.clock.advance(90)  # a minute of running: some lines already
+    before = full_log(cloud, job_id, version_id)
+    result = run_on(cloud, "jobs", "logs", job_id, version_id, "--follow", "-n", "0")
+    assert result.status == 0, result.err
+    everything = full_log(cloud, job_id, version_id)
+    assert len(before) > 2 and result.lines() == everything[len(before) :]
