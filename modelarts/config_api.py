@@ -20,21 +20,18 @@ the settings from its run keywords (``modelarts.run_config``).
 from __future__ import annotations
 
 import re
-from typing import Any, List, Mapping, Optional, Tuple
+from typing import Any, Mapping, Optional
 
 from . import _signing as signing
 from .errors import InvalidArgumentError
 from .schemas import Envelope
 from .schemas.configs import ConfigsPage, JobConfig, load_config_detail, load_configs_page
 from .training_api import (
-    ORDERS,
     Caller,
     check_choice,
     check_description,
-    check_page,
-    check_page_size,
-    check_search,
     envelope_call,
+    listing_query,
 )
 
 __all__ = [
@@ -114,17 +111,14 @@ def list_configs(
     The server's defaults apply to the rest: 10 per page, page 1, by
     ``config_name``, ``desc``, ``custom`` configurations.
     """
-    query: List[Tuple[str, Any]] = []
-    if per_page is not None:
-        query.append(("per_page", check_page_size(per_page)))
-    if page is not None:
-        query.append(("page", check_page(page)))
-    if sort_by is not None:
-        query.append(("sortBy", check_choice("sortBy", sort_by, CONFIG_SORT_KEYS)))
-    if order is not None:
-        query.append(("order", check_choice("order", order, ORDERS)))
-    if search_content is not None and check_search(search_content):
-        query.append(("search_content", search_content))
+    query = listing_query(
+        per_page=per_page,
+        page=page,
+        sort_by=sort_by,
+        sort_keys=CONFIG_SORT_KEYS,
+        order=order,
+        search_content=search_content,
+    )
     if config_type is not None:
         query.append(("config_type", check_choice("config_type", config_type, CONFIG_TYPES)))
     loaded: ConfigsPage = client.request(

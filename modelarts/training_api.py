@@ -75,6 +75,7 @@ __all__ = [
     "list_jobs",
     "list_versions",
     "list_versions_page",
+    "listing_query",
     "normalize_id",
     "stop_version",
     "update_description",
@@ -165,10 +166,41 @@ def check_search(value: Any) -> str:
 
 
 def check_status(value: Any) -> int:
-    """A status filter of the v1 listings: a status code (int >= 0, a ``JobStatus``)."""
+    """A status filter of the v1 listings: a status code (``int`` >= 0, a ``JobStatus``, or
+    a string of digits)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidArgumentError(f"status must be a status code (int >= 0), got {value!r}")
     return int(value)
+
+
+def listing_query(
+    *,
+    per_page: Optional[int],
+    page: Optional[int],
+    sort_by: Optional[str],
+    sort_keys: Tuple[str, ...],
+    order: Optional[str],
+    search_content: Optional[str],
+    status: Union[int, str, None] = None,
+) -> List[Tuple[str, Any]]:
+    """The query of a v1 listing (jobs, configurations, visualization jobs): exactly the
+    filters given, each checked; an empty ``search_content`` is left out."""
+    query: List[Tuple[str, Any]] = []
+    if per_page is not None:
+        query.append(("per_page", check_page_size(per_page)))
+    if page is not None:
+        query.append(("page", check_page(page)))
+    if sort_by is not None:
+        query.append(("sortBy", check_choice("sortBy", sort_by, sort_keys)))
+    if order is not None:
+        query.append(("order", check_choice("order", order, ORDERS)))
+    if status is not None:
+        query.append(("status", check_status(status)))
+    if search_content is not None and check_search(search_content):
+        query.append(("search_content", search_content))
+    return query
 
 
 def check_choice(name: str, value: Any, choices: Tuple[str, ...]) -> str:
@@ -379,20 +411,15 @@ def list_jobs(
     """
     from .schemas import load_jobs_page
 
-    query: List[Tuple[str, Any]] = []
-    if per_page is not None:
-        query.append(("per_page", check_page_size(per_page)))
-    if page is not None:
-        query.append(("page", check_page(page)))
-    if sort_by is not None:
-        query.append(("sortBy", check_choice("sortBy", sort_by, JOB_SORT_KEYS)))
-    if order is not None:
-        query.append(("order", check_choice("order", order, ORDERS)))
-    if status is not None:
-        digits = isinstance(status, str) and status.strip().isdigit()
-        query.append(("status", check_status(int(status) if digits else status)))
-    if search_content is not None and check_search(search_content):
-        query.append(("search_content", search_content))
+    query = listing_query(
+        per_page=per_page,
+        page=page,
+        sort_by=sort_by,
+        sort_keys=JOB_SORT_KEYS,
+        order=order,
+        search_content=search_content,
+        status=status,
+    )
     jobs: JobsPage = client.request(
         "GET", _JOBS, query=query or None, operation="list training jobs", load=load_jobs_page
     )

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from typing import Any, List, Optional, Tuple, Type, TypeVar
+from typing import Any, Optional, Type, TypeVar
 
 from .errors import InvalidArgumentError
 from .schemas import Envelope
@@ -31,16 +31,11 @@ from .schemas.visualization import (
     load_visualizations_page,
 )
 from .training_api import (
-    ORDERS,
     Caller,
     Id,
-    check_choice,
     check_description,
-    check_page,
-    check_page_size,
-    check_search,
-    check_status,
     envelope_call,
+    listing_query,
     normalize_id,
 )
 
@@ -124,19 +119,15 @@ def list_visualizations(
     The server's defaults apply to the rest: 10 per page, page 1, by
     ``job_id``, ``asc``. ``item_type`` is the ``Visualization`` subclass to build.
     """
-    query: List[Tuple[str, Any]] = []
-    if status is not None:
-        query.append(("status", check_status(status)))
-    if per_page is not None:
-        query.append(("per_page", check_page_size(per_page)))
-    if page is not None:
-        query.append(("page", check_page(page)))
-    if sort_by is not None:
-        query.append(("sortBy", check_choice("sortBy", sort_by, VISUALIZATION_SORT_KEYS)))
-    if order is not None:
-        query.append(("order", check_choice("order", order, ORDERS)))
-    if search_content is not None and check_search(search_content):
-        query.append(("search_content", search_content))
+    query = listing_query(
+        per_page=per_page,
+        page=page,
+        sort_by=sort_by,
+        sort_keys=VISUALIZATION_SORT_KEYS,
+        order=order,
+        search_content=search_content,
+        status=status,
+    )
     loaded: VisualizationsPage = client.request(
         "GET",
         _JOBS,
