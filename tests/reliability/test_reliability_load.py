@@ -90,4 +90,6 @@ def test_eight_threads_list_a_big_job_under_a_five_percent_503_rate(
     requests = len(fake.calls_to("GET", "/v1/{project_id}/training-jobs/{job_id}/versions"))
     assert requests == THREADS * ROUNDS * pages + outcome.faults
     assert outcome.faults > 0  # the rate did bite, and every fault was retried away
-    assert elapsed < 30, f"the load test took {elapsed:.1f} s"
+    # No wall-time assertion: speed is the benchmarks' business, and a busy CI
+    # machine would fail it by chance. A hang is caught by the join timeout above.
+    print(f"load test: {THREADS} threads x {ROUNDS} listings in {elapsed:.1f} s")
