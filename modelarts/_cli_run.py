@@ -34,6 +34,7 @@ from .errors import (
     FixtureError,
     ModelArtsError,
     ResponseFormatError,
+    ResponseTooLargeError,
     TransportError,
     UnmatchedRequestError,
     safe_for_terminal,
@@ -183,6 +184,8 @@ def _api_problem(exc: APIError) -> str:
 
 
 def _transport_advice(exc: TransportError) -> str:
+    if isinstance(exc, ResponseTooLargeError):
+        return "no ModelArts answer is that big; check that --endpoint points at ModelArts"
     if isinstance(exc, ConnectError) or exc.method in ("", "GET"):
         return "check the endpoint (--endpoint, --region) and the network or proxy settings"
     # Sent, but no answer: a stop or delete may have happened all the same.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import http.client
 import itertools
+import os
 import socket
 import ssl
 import threading
@@ -196,6 +197,12 @@ class Watchdog:
     """
 
     def __init__(self) -> None:
+        self._start_afresh()
+        # A child process has no watchdog thread, and its lock may have been held
+        # by a thread that did not survive the fork.
+        os.register_at_fork(after_in_child=self._start_afresh)
+
+    def _start_afresh(self) -> None:
         self._lock = threading.Condition()
         self._heap: List[Tuple[float, int, Watch]] = []
         self._order = itertools.count()

@@ -12,6 +12,7 @@ stops with ``ResponseFormatError`` once it passes what ``version_count`` needs.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import socket
@@ -22,6 +23,7 @@ from typing import Callable, Iterator, List
 
 import pytest
 
+from modelarts.cli import main
 from modelarts.errors import ReadTimeout, ResponseFormatError, ResponseTooLargeError
 from modelarts.estimator import Estimator
 from modelarts.retry import MIN_ATTEMPT_TIME, Retry
@@ -173,6 +175,18 @@ def test_the_session_does_not_retry_a_body_over_the_limit() -> None:
         with session, pytest.raises(ResponseTooLargeError):
             session.request("GET", ECHO)
         assert server.requests == 1
+
+
+def test_the_cli_reports_a_body_over_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeModelArts()
+    monkeypatch.setenv("HUAWEICLOUD_SDK_AK", fake.access_key)
+    monkeypatch.setenv("HUAWEICLOUD_SDK_SK", fake.secret_key)
+    out, err = io.StringIO(), io.StringIO()
+    with RawServer(endless_body(True, DEFAULT_MAX_BODY_SIZE + MiB)) as server:
+        argv = ["jobs", "versions", "7", "--endpoint", server.url, "--project-id", fake.project_id]
+        status = main(argv, stdin=io.StringIO(), stdout=out, stderr=err)
+    assert status == 1 and out.getvalue() == ""
+    assert "max_body_size" in err.getvalue() and "no ModelArts answer is that big" in err.getvalue()
 
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True, "64M"])
