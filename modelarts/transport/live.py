@@ -26,10 +26,10 @@ Decisions a caller can rely on:
   do not compress. A ``Content-Encoding`` the server uses anyway is left
   undecoded, with the header kept, so what callers (and the recorder) see is
   what was on the wire. A body shorter than its ``Content-Length`` is an error
-  (``ConnectionLostError``), never a silently short answer. The body is read in
-  64 KiB chunks up to ``max_body_size`` (64 MiB by default): a longer one, or a
-  ``Content-Length`` announcing one, raises ``ResponseTooLargeError`` with the
-  memory used near the limit, not the body's size.
+  (``ConnectionLostError``), never a silently short answer. At most
+  ``max_body_size`` bytes (64 MiB by default) are read: a ``Content-Length``
+  announcing more, or a body without one (read in 64 KiB chunks) growing past
+  it, raises ``ResponseTooLargeError`` with the memory used near the limit.
 * **Timeouts** default to 10 s to connect and 60 s to read (between bytes of
   the response). Connecting takes milliseconds when the endpoint is reachable;
   10 s still rides out a lost SYN or two (Linux resends after 1 s and 3 s)

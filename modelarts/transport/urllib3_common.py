@@ -259,15 +259,21 @@ def read_body(
 ) -> bytes:
     """The body of urllib3 response ``raw`` (never decoded), at most ``limit`` bytes.
 
-    Read a chunk at a time, so that memory stays near what was received; a
-    body that would pass ``limit`` (announced by ``Content-Length`` or found
-    while reading) closes the connection and raises ``ResponseTooLargeError``.
+    A body whose ``Content-Length`` is within ``limit`` is read at once (never
+    more than announced); one without is read a chunk at a time, so that
+    memory stays near what was received. A body that would pass ``limit``
+    (announced, or found while reading) closes the connection and raises
+    ``ResponseTooLargeError``.
     Library errors propagate for the caller to translate.
     """
     declared = (raw.headers.get("Content-Length") or "").strip()
-    if limit is not None and declared.isdigit() and int(declared) > limit:
-        raw.close()
-        raise _too_large(limit, f"announces {int(declared):,} bytes", method, url)
+    if declared.isdigit() and raw.headers.get("Transfer-Encoding") is None:
+        if limit is not None and int(declared) > limit:
+            raw.close()
+            raise _too_large(limit, f"announces {int(declared):,} bytes", method, url)
+        # Never more than announced (a longer body is cut there, a shorter one
+        # an error), so one read is bounded; the watchdog bounds its time.
+        return bytes(raw.read(decode_content=False))
     chunks: List[bytes] = []
     size = 0
     while True:
