@@ -44,10 +44,6 @@ _MAX_TEXT = 300
 _MAX_ERROR_DEPTH = 4
 
 
-def _parse(body: bytes) -> Any:
-    return json.loads(body)
-
-
 def error_fields(body: Any, status: int) -> "Tuple[str, str]":
     """``(error_code, error_msg)`` from a parsed error body, with fallbacks."""
     return _error_fields(body, status, _MAX_ERROR_DEPTH)
@@ -102,7 +98,7 @@ def raise_for_error(
     scrubber = redactor if redactor is not None else Redactor()
     body: Any
     try:
-        body = _parse(response.body) if response.body else None
+        body = response.json() if response.body else None  # a 401 an auth flow read: no reparse
     except (ValueError, RecursionError):
         body = None
     if isinstance(body, (dict, list)):
