@@ -33,12 +33,11 @@ from . import _signing as signing
 from ._decode import decode_json, raise_for_error
 from .auth import TOKEN_EXPIRED_CODES, AccessKeyAuth, Auth, advice, auth_for
 from .clock import Clock, SystemClock
+from .credential_chain import CredentialsFile, resolve_credentials
 from .credentials import (
     AccessKeyCredentials,
-    CredentialsFile,
     PasswordCredentials,
     from_arguments,
-    resolve_credentials,
 )
 from .endpoints import OVERRIDES
 from .errors import ConfigurationError, InvalidArgumentError

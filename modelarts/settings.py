@@ -26,12 +26,12 @@ from __future__ import annotations
 
 from typing import Callable, Mapping, NamedTuple, Optional, Union
 
+from .credential_chain import CredentialsFile
 from .credentials import (
     ENV_AK,
     ENV_CREDENTIALS_FILE,
     ENV_SECURITY_TOKEN,
     ENV_SK,
-    CredentialsFile,
     require_header_text,
 )
 from .endpoints import (
