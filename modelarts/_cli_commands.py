@@ -21,6 +21,7 @@ from ._cli_format import (
     version_pairs,
 )
 from .display import render_versions_table
+from .errors import ResponseFormatError
 from .estimator import Estimator
 from .training_api import normalize_id
 from .training_job import TrainingJob
@@ -80,15 +81,29 @@ class _JobPages:
     def every_page(self) -> "Iterator[JobSummary]":
         # Stops at the announced total, a short or empty page, or a page holding only
         # jobs already seen (a server that ignores ``page`` must not loop forever).
+        # A server inventing jobs is stopped one page past what its first
+        # job_total_count needs, or at the last page: an error, never a short list.
         seen: Set[Optional[str]] = set()
+        first: Optional[int] = None
         for page in range(1, _LAST_PAGE + 1):
             jobs = self.fetch(page)
+            first = self.total if first is None else first
             fresh = [job for job in jobs if job.job_id not in seen]
             seen.update(job.job_id for job in fresh)
             yield from fresh
             done = self.total is not None and len(seen) >= self.total
             if done or not fresh or len(jobs) < self.per_page:
                 return
+            if first is not None and page > -(-first // self.per_page):
+                raise ResponseFormatError(
+                    f"the server keeps sending new jobs: {len(seen)} in {page} pages, "
+                    f"when it first announced {first}",
+                    operation="list training jobs",
+                )
+        raise ResponseFormatError(
+            f"the server sent {_LAST_PAGE} full pages of new jobs; listing stops there",
+            operation="list training jobs",
+        )
 
 
 def list_jobs(ctx: Context, args: Any) -> int:

@@ -281,3 +281,35 @@ def test_a_server_inventing_versions_is_stopped_with_an_error() -> None:
             listing()
         assert server.requests_handled == 4  # 250 need 3 pages; one spare
     assert len(got) == 400
+
+
+def inventing_jobs(pages: int = 30) -> Callable[[Request], Response]:
+    """Every list-jobs page full of new jobs, announcing 100 more each time."""
+    ids = itertools.count(1_000_000)
+    served = itertools.count(1)
+
+    def answer(request: Request) -> Response:
+        per_page = int(dict(request.query).get("per_page", "10"))
+        number = next(served)
+        fresh = per_page if number <= pages else 0
+        jobs = [
+            {"job_id": next(ids), "job_name": "j", "status": 10, "version_count": 1}
+            for _ in range(fresh)
+        ]
+        body = {"is_success": True, "job_total_count": 150 + 100 * number, "jobs": jobs}
+        return Response(200, {"Content-Type": "application/json"}, json.dumps(body).encode())
+
+    return answer
+
+
+def test_jobs_list_all_stops_a_server_inventing_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeModelArts()
+    monkeypatch.setenv("HUAWEICLOUD_SDK_AK", fake.access_key)
+    monkeypatch.setenv("HUAWEICLOUD_SDK_SK", fake.secret_key)
+    out, err = io.StringIO(), io.StringIO()
+    with LoopbackServer(inventing_jobs()) as server:
+        argv = ["jobs", "list", "--all", "--per-page", "100", "-o", "jsonl"]
+        argv += ["--endpoint", server.url, "--project-id", fake.project_id]
+        status = main(argv, stdin=io.StringIO(), stdout=out, stderr=err)
+        assert server.requests_handled == 4  # 250 announced first: 3 pages, and one spare
+    assert status == 1 and "keeps sending new jobs" in err.getvalue()
