@@ -76,18 +76,18 @@ def choose_transport(
     assert fixture is not None
     path = Path(fixture)
     record_mode = RecordMode.parse(mode if mode is not None else RecordMode.NONE)
-    notice = None
-    if from_environment:
-        notice = (
-            f"{ENV_FIXTURE} is set: this session uses the fixture file {path} in record "
-            f"mode {record_mode.value!r} instead of the network alone; unset {ENV_FIXTURE} "
-            "to talk to ModelArts"
-        )
-    replays_only = record_mode is RecordMode.NONE or (
+    only_replays = record_mode is RecordMode.NONE or (
         record_mode is RecordMode.ONCE and path.exists()
     )
+    notice = None
+    if from_environment:
+        how = "answers from it, not from ModelArts" if only_replays else "records to it"
+        notice = (
+            f"{ENV_FIXTURE} is set: this session uses the fixture file {path} "
+            f"(record mode {record_mode.value!r}) and {how}; unset {ENV_FIXTURE} to stop"
+        )
     transport: Transport
-    if replays_only:
+    if only_replays:
         from .fixture import FixtureTransport
 
         transport = FixtureTransport(path, allow_repeats=allow_repeats)
