@@ -42,7 +42,7 @@ from typing import Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tupl
 from urllib.parse import quote, unquote, urlsplit
 
 from .errors import ConfigurationError, InvalidArgumentError
-from .transport.base import Headers, Request
+from .transport.base import Headers, Request, parse_query
 
 __all__ = [
     "ALGORITHM",
@@ -66,7 +66,6 @@ __all__ = [
     "sign_request",
     "signature",
     "signed_header_names",
-    "split_wire_query",
     "string_to_sign",
     "utf8_text",
 ]
@@ -238,21 +237,6 @@ def canonical_query(pairs: Iterable[Tuple[str, str]]) -> str:
     return "&".join([f"{encode(key)}={encode(value)}" for key, value in sorted(pairs)])
 
 
-def split_wire_query(query: str) -> List[Tuple[str, str]]:
-    """Decode a query string as sent into ``(key, value)`` pairs, in wire order.
-
-    Plain percent-decoding: ``+`` stays ``+``, because the canonical encoding
-    never writes a space as ``+``. Empty pieces (``a=1&&b=2``) are skipped; a
-    piece without ``=`` is a key with an empty value.
-    """
-    pairs: List[Tuple[str, str]] = []
-    for piece in query.split("&"):
-        if piece:
-            key, _, value = piece.partition("=")
-            pairs.append((unquote(key), unquote(value)))
-    return pairs
-
-
 def build_url(base_url: str, path: str, params: Optional[QueryParams] = None) -> str:
     """The wire URL: ``base_url`` + ``path`` as given + ``?`` + the canonical query.
 
@@ -396,7 +380,7 @@ def sign(
         raise ConfigurationError(
             f"cannot sign a URL without a host, or with a user or a fragment: {request.url!r}"
         )
-    query = canonical_query(split_wire_query(split.query))
+    query = canonical_query(parse_query(split.query))
     if query != split.query:
         raise ConfigurationError(
             f"the URL's query is not canonical (expected {query!r}, got {split.query!r}); "

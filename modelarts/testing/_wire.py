@@ -13,7 +13,7 @@ import json
 import re
 from datetime import datetime
 from typing import Any, Callable, Dict, Optional, Pattern, Union
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..transport.base import Request
 
@@ -63,9 +63,7 @@ class FakeRequest:
         self.request = request
         self.method = request.method
         self.path = unquote(urlsplit(request.url).path)
-        self.query: Dict[str, str] = dict(
-            parse_qsl(urlsplit(request.url).query, keep_blank_values=True)
-        )
+        self.query: Dict[str, str] = dict(request.query)  # the package's one query parser
         self.params = params
         self.identity = identity
 

@@ -32,7 +32,7 @@ from ._fixture_model import (
     StoredResponse,
     body_from_bytes,
 )
-from .base import Request, Response
+from .base import Request, Response, parse_query
 
 __all__ = [
     "RECORD_HINT",
@@ -115,17 +115,6 @@ def _decode_path(raw: str) -> str:
         return raw  # not UTF-8 underneath: keep the wire form, which is still deterministic
 
 
-def _query(raw: str) -> List[Tuple[str, str]]:
-    # Plain percent-decoding, as the signer reads it: the canonical query writes
-    # a space as %20, so a literal "+" is a plus, not a space.
-    pairs = []
-    for piece in raw.split("&"):
-        if piece:
-            key, _, value = piece.partition("=")
-            pairs.append((unquote(key), unquote(value)))
-    return pairs
-
-
 def _scrub_body(body: Body, redactor: Redactor) -> Body:
     # Account ids go whatever the API: a v1 body recorded under AK/SK may name the
     # domain, the user or another project, and such a Session never learnt them.
@@ -149,7 +138,7 @@ def normalise_request(request: Request, redactor: Redactor) -> StoredRequest:
     split = urlsplit(request.url)
     decoded = _decode_path(split.path or "/")
     query = tuple(
-        sorted((redactor.scrub(key), redactor.scrub(value)) for key, value in _query(split.query))
+        sorted((redactor.scrub(key), redactor.scrub(value)) for key, value in parse_query(split.query))
     )
     headers: Dict[str, str] = {}
     for name in REQUEST_HEADERS:

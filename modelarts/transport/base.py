@@ -45,7 +45,15 @@ from urllib.parse import unquote, urlsplit
 if TYPE_CHECKING:
     from types import TracebackType
 
-__all__ = ["TIME_LEFT_EXTENSION", "Headers", "Request", "Response", "Transport", "compact_json"]
+__all__ = [
+    "TIME_LEFT_EXTENSION",
+    "Headers",
+    "Request",
+    "Response",
+    "Transport",
+    "compact_json",
+    "parse_query",
+]
 
 #: ``request.extensions`` key: seconds (float) this attempt may still take, set by
 #: the Session from its retry deadline (``modelarts/retry.py``); the live
@@ -55,6 +63,23 @@ TIME_LEFT_EXTENSION = "modelarts.time_left"
 HeaderInput = Union["Headers", Mapping[str, str], Iterable[Tuple[str, str]], None]
 
 _NO_EXTENSIONS: Mapping[str, Any] = MappingProxyType({})
+
+
+def parse_query(query: str) -> List[Tuple[str, str]]:
+    """Decode a query string as sent into ``(key, value)`` pairs, in wire order.
+
+    Plain percent-decoding: ``+`` stays ``+``, because the signer's canonical
+    encoding writes a space as ``%20``, never as ``+``. Empty pieces
+    (``a=1&&b=2``) are skipped; a piece without ``=`` is a key with an empty
+    value. The one query parser of the package: the signer, the replayer and
+    the fake cloud all read a query through it.
+    """
+    pairs: List[Tuple[str, str]] = []
+    for piece in query.split("&"):
+        if piece:
+            key, _, value = piece.partition("=")
+            pairs.append((unquote(key), unquote(value)))
+    return pairs
 
 
 class Headers(Mapping[str, str]):
@@ -192,17 +217,8 @@ class Request:
 
     @property
     def query(self) -> "List[Tuple[str, str]]":
-        """The query as decoded ``(key, value)`` pairs, in wire order.
-
-        Decoded with plain percent-decoding: a literal ``+`` stays ``+`` (the
-        signer encodes a space as ``%20``, never ``+``).
-        """
-        pairs = []
-        for piece in self._split.query.split("&"):
-            if piece:
-                key, _, value = piece.partition("=")
-                pairs.append((unquote(key), unquote(value)))
-        return pairs
+        """The query as decoded ``(key, value)`` pairs, in wire order (``parse_query``)."""
+        return parse_query(self._split.query)
 
     @property
     def target(self) -> str:
