@@ -137,9 +137,8 @@ def normalise_request(request: Request, redactor: Redactor) -> StoredRequest:
     """The stored (and matched) form of a live request."""
     split = urlsplit(request.url)
     decoded = _decode_path(split.path or "/")
-    query = tuple(
-        sorted((redactor.scrub(key), redactor.scrub(value)) for key, value in parse_query(split.query))
-    )
+    pairs = parse_query(split.query)
+    query = tuple(sorted((redactor.scrub(key), redactor.scrub(value)) for key, value in pairs))
     headers: Dict[str, str] = {}
     for name in REQUEST_HEADERS:
         value = request.headers.get(name)
