@@ -48,10 +48,10 @@ from _common import (
     missing_peer,
 )
 
-from modelarts._signing import build_url, format_sdk_date, sign_request
 from modelarts.estimator import Estimator
 from modelarts.schemas import Version
 from modelarts.session import Session
+from modelarts.signing import build_url, format_sdk_date, sign_request
 from modelarts.transport.base import Request
 
 PER_PAGE = 1000

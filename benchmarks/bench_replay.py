@@ -30,9 +30,9 @@ from typing import Any, Callable, Dict, List, Tuple
 import urllib3
 from _common import JOB_ID, FakeServer, Row, interleaved, median, missing_peer, timed
 
-from modelarts._signing import build_url, format_sdk_date, sign_request
 from modelarts.estimator import Estimator
 from modelarts.session import Session
+from modelarts.signing import build_url, format_sdk_date, sign_request
 from modelarts.training_job import TrainingJob
 from modelarts.transport import FixtureTransport, RecordingTransport, Urllib3Transport
 from modelarts.transport.base import Request, Response

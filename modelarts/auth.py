@@ -7,7 +7,7 @@ freshly authenticated, when the response says the first try could not count.
 
     response = AccessKeyAuth(keys, clock, redactor).run(request, transport.send)
 
-``AccessKeyAuth`` signs with SDK-HMAC-SHA256 (``modelarts/_signing.py``); on a
+``AccessKeyAuth`` signs with SDK-HMAC-SHA256 (``modelarts/signing.py``); on a
 401 saying the signature expired (the ``X-Sdk-Date`` is more than 15 minutes
 off, APIGW.0301) it measures the skew from the response's ``Date`` header,
 corrects its clock for every later signature, and signs once more (a ``Date``
@@ -26,7 +26,7 @@ import threading
 from datetime import datetime, timedelta
 from typing import Callable, Generator, NamedTuple, Optional, Tuple, Union
 
-from . import _signing as signing
+from . import signing
 from ._decode import error_fields
 from .clock import Clock
 from .credentials import USER_ID_HEADER, AccessKeyCredentials, PasswordCredentials

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping, Optional
 
-from . import _signing as signing
+from . import signing
 from .errors import InvalidArgumentError
 from .schemas import Envelope
 from .schemas.configs import ConfigsPage, JobConfig, load_config_detail, load_configs_page

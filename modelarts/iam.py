@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple
 
-from ._signing import build_url
 from .auth import Auth, NoAuth
 from .credentials import PasswordCredentials
 from .errors import ConfigurationError, ResponseFormatError
 from .redaction import PROJECT_ID_PLACEHOLDER, Redactor
+from .signing import build_url
 from .transport.base import Response
 
 __all__ = [

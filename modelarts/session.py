@@ -28,8 +28,7 @@ import weakref
 from datetime import datetime
 from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple, Union
 
-from . import __version__, iam
-from . import _signing as signing
+from . import __version__, iam, signing
 from ._decode import decode_json, raise_for_error
 from .auth import TOKEN_EXPIRED_CODES, AccessKeyAuth, Auth, advice, auth_for
 from .clock import Clock, SystemClock

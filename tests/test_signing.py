@@ -15,8 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from modelarts import _signing
-from modelarts._signing import (
+from modelarts import signing
+from modelarts.errors import ConfigurationError, InvalidArgumentError
+from modelarts.signing import (
     EMPTY_PAYLOAD_HASH,
     UNSIGNED_PAYLOAD,
     authorization_header,
@@ -29,7 +30,6 @@ from modelarts._signing import (
     sign,
     sign_request,
 )
-from modelarts.errors import ConfigurationError, InvalidArgumentError
 from modelarts.transport.base import Headers, Request, parse_query
 
 VECTORS = json.loads(
@@ -50,7 +50,7 @@ def _body(value: Any) -> bytes:
     return b"" if value is None else value.encode("utf-8")
 
 
-def _sign_vector(entry: Dict[str, Any]) -> Tuple[str, _signing.SigningResult]:
+def _sign_vector(entry: Dict[str, Any]) -> Tuple[str, signing.SigningResult]:
     given_ = entry["input"]
     params = [(key, value) for key, value in given_["query_params"]]
     url = build_url(_base_of(given_["url"]), given_["resource_path"], params)
@@ -71,7 +71,7 @@ def _simple(path: str = "/v1/p/jobs", headers: Any = None, body: bytes = b"", **
     )
 
 
-def _signed(request: Request, **kw: Any) -> _signing.SigningResult:
+def _signed(request: Request, **kw: Any) -> signing.SigningResult:
     return sign(
         request,
         access_key=kw.pop("ak", AK),

@@ -4,7 +4,7 @@ For random methods, hosts, paths, queries, headers and bodies, our ``sign`` must
 produce the Authorization, the wire target and the header values that
 ``huaweicloudsdkcore.signer.Signer`` produces for the same request. The inputs
 stay where the official signer is well defined (see the module docstring of
-``modelarts._signing``): non-string query values only under keys that occur
+``modelarts.signing``): non-string query values only under keys that occur
 once, and Content-Type always spelled ``Content-Type``.
 
 Importing huaweicloudsdkcore writes ``~/.huaweicloud/application_id``; the
@@ -21,7 +21,7 @@ from urllib.parse import quote
 from hypothesis import given
 from hypothesis import strategies as st
 
-from modelarts._signing import build_url, encode, format_sdk_date, sign
+from modelarts.signing import build_url, encode, format_sdk_date, sign
 from modelarts.transport.base import Request
 
 _CHARS = st.one_of(
@@ -133,7 +133,7 @@ def oracle_sign(case: Dict[str, Any]) -> Any:
 
     headers = dict(case["headers"])
     headers["X-Sdk-Date"] = case["date"]
-    if case["token"]:  # as the official credentials add it (an empty token: see _signing)
+    if case["token"]:  # as the official credentials add it (empty: see modelarts/signing.py)
         headers["X-Security-Token"] = case["token"]
     request = SdkRequest(
         method=case["method"],

@@ -5,7 +5,7 @@ both answer with the error codes and messages below (see ``verifier``'s module
 docstring for where each one comes from), raise ``VerificationFailure``, and
 read the server clock as UTC. Everything public here is re-exported by
 ``modelarts.testing.verifier``. Like the verifier, this never imports
-``modelarts._signing``.
+``modelarts.signing``.
 """
 
 from __future__ import annotations

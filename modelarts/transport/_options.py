@@ -14,8 +14,8 @@ from typing import Any, Optional, Tuple, Union
 from urllib.parse import urlsplit
 
 from .. import __version__
-from .._signing import check_method
 from ..errors import ConfigurationError, InvalidArgumentError
+from ..signing import check_method
 from .base import TIME_LEFT_EXTENSION, Request
 
 __all__ = [

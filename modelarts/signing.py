@@ -4,7 +4,7 @@ The Session builds the URL once with ``build_url`` (which puts the canonical,
 sorted and RFC 3986-encoded query on the wire) and signs every attempt afresh
 with ``sign_request``::
 
-    from modelarts._signing import build_url, format_sdk_date, sign_request
+    from modelarts.signing import build_url, format_sdk_date, sign_request
     from modelarts.transport import Request
 
     url = build_url("https://modelarts.cn-north-4.myhuaweicloud.com",
