@@ -1,4 +1,8 @@
-"""SDK-HMAC-SHA256 request signing (auth.md §1.1) as pure functions.
+"""SDK-HMAC-SHA256 request signing as pure functions.
+
+The algorithm is the one Huawei Cloud's API Gateway documents in its "AK/SK
+signing and authentication" developer guide; ``tests/data/sign_vectors.json``
+holds the vectors this module reproduces.
 
 The Session builds the URL once with ``build_url`` (which puts the canonical,
 sorted and RFC 3986-encoded query on the wire) and signs every attempt afresh
@@ -84,7 +88,8 @@ HEADER_HOST = "Host"
 HEADER_SECURITY_TOKEN = "X-Security-Token"  # noqa: S105 (a header name)
 
 # Content types whose bodies are hashed; any other Content-Type with a body is
-# signed as UNSIGNED-PAYLOAD (auth.md §1.1 step 2; the prefix test is case-sensitive there).
+# signed as UNSIGNED-PAYLOAD, as API Gateway's AK/SK signing guide does (its prefix test
+# is case-sensitive).
 _HASHED_CONTENT_TYPES = ("application/json", "application/bson")
 
 _DATE_SHAPE = re.compile(r"[0-9]{8}T[0-9]{6}Z")
@@ -167,7 +172,7 @@ def encode(text: str) -> str:
 
 
 def canonical_uri(path: str) -> str:
-    """The CanonicalURI line for a wire path (auth.md §1.1 step 6).
+    """The CanonicalURI line of the canonical request, for a wire path.
 
     The path is decoded, split on ``/`` (so ``%2F`` counts as a separator), each
     segment re-encoded, and a ``/`` appended when missing; ``""`` gives ``/``.
@@ -198,7 +203,7 @@ def query_pairs(params: Optional[QueryParams]) -> List[Tuple[str, str]]:
     ``params`` is a mapping or an iterable of pairs. ``None`` values (and
     ``None`` list elements) are dropped, ``True``/``False`` become ``true`` /
     ``false``, a list or tuple gives one pair per element (each through
-    ``str()``, so a bool inside a list is ``True``: auth.md §5.5), numbers print
+    ``str()``, so a bool inside a list is ``True``, unlike a bare bool), numbers print
     as Python prints them.
     """
     if params is None:
@@ -244,8 +249,8 @@ def build_url(base_url: str, path: str, params: Optional[QueryParams] = None) ->
     (``https://gw.example/modelarts``), which is then part of the path that is
     sent and signed. ``path`` starts with ``/`` and is already percent-encoded
     where needed (put path parameters through ``encode``): it is sent as given,
-    with no trailing slash added (auth.md §5.2). There is no ``?`` when the query
-    is empty.
+    with no trailing slash added (only the signed CanonicalURI ends in ``/``).
+    There is no ``?`` when the query is empty.
     """
     try:
         split = urlsplit(base_url)
@@ -289,7 +294,7 @@ def canonical_headers(headers: Headers, names: Iterable[str]) -> str:
 
 
 def payload_hash(body: Optional[bytes], headers: Headers) -> str:
-    """The HashedPayload line (auth.md §1.1 step 6, §5.7).
+    """The HashedPayload line, the last line of the canonical request.
 
     An empty body hashes as the empty string, even when ``X-Sdk-Content-Sha256``
     is set; otherwise that header's value (``UNSIGNED-PAYLOAD``) wins over the
@@ -361,8 +366,8 @@ def sign(
     query the server would canonicalise differently raises
     ``ConfigurationError`` rather than being sent unlike it was signed. Any
     ``Authorization`` header is replaced, so a signed request can be re-signed
-    with a new date. A ``Host`` header already present is kept (auth.md §1.1
-    step 4): sign the unsigned request again when the URL changes.
+    with a new date. A ``Host`` header already present is kept (it is signed as
+    given): sign the unsigned request again when the URL changes.
     """
     if not access_key or not secret_key:
         raise ConfigurationError("signing needs both an access key and a secret key")

@@ -1,6 +1,7 @@
 """The gateway's side of authentication, for the fake cloud: AK/SK signatures and IAM tokens.
 
-Written from auth.md §1 alone and on purpose **without** importing
+Written from API Gateway's public "AK/SK signing and authentication" guide alone
+and on purpose **without** importing
 ``modelarts.signing``: a misreading shared by the client signer and this
 checker would otherwise pass every test. Both are held to Huawei's own numbers
 (``tests/data/sign_vectors.json``) separately. ::

@@ -20,7 +20,7 @@ __all__ = ["RecordMode"]
 
 
 class RecordMode(str, enum.Enum):
-    """The four record modes of the contract.
+    """The four record modes a fixture file is used in (the names vcrpy gives them).
 
     - ``NONE``: replay only; the fixture file must exist.
     - ``ONCE``: record when the file does not exist, otherwise replay only.
