@@ -33,7 +33,7 @@ TOKEN_PATH = "/v3/auth/tokens"
 PROJECTS_PATH = "/v3/projects"
 _LOGIN_HINT = "check username, password and account (the account's domain name)"
 
-#: The Session's ``_call(method, url, payload, auth, operation, *, hint=None)``: sends
+#: ``Sender.call(method, url, payload, auth, operation, *, hint=None)`` (the Session's): sends
 #: with retries and returns ``(decoded body, response)`` or raises the ``APIError``.
 Call = Callable[..., Tuple[Any, Response]]
 

@@ -9,53 +9,41 @@
     session = Session(username="me", password="...", region_name="cn-north-4")
     session = Session(transport=FixtureTransport("fixtures/x.json"))   # replays; no credentials
 
-A call goes retry -> authenticate -> transport: ``send_with_retries``
-(``modelarts/retry.py``) repeats an attempt while the policy allows, and each
-attempt runs the auth flow (``modelarts/auth.py``), which signs afresh and may
-send once more (a renewed token, a corrected clock). Where the settings and
-credentials come from is in ``modelarts/settings.py`` and
-``modelarts/credentials.py``.
+A call goes retry -> authenticate -> transport through the session's
+``Sender`` (``modelarts/sender.py``); the auth flows (AK/SK signing, IAM token
+with renewal, clock-skew correction) are in ``modelarts/auth.py``. Where the
+settings and credentials come from is in ``modelarts/settings.py`` and
+``modelarts/credential_chain.py``.
 """
 
 from __future__ import annotations
 
-import itertools
-import json as jsonlib
-import logging
 import os
 import threading
 import weakref
 from datetime import datetime
 from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple, Union
 
-from . import __version__, iam, signing
-from ._decode import decode_json, raise_for_error
-from .auth import TOKEN_EXPIRED_CODES, AccessKeyAuth, Auth, advice, auth_for
+from . import iam, signing
+from .auth import TOKEN_EXPIRED_CODES, AccessKeyAuth, auth_for
 from .clock import Clock, SystemClock
 from .credential_chain import CredentialsFile, resolve_credentials
-from .credentials import (
-    AccessKeyCredentials,
-    PasswordCredentials,
-    from_arguments,
-)
+from .credentials import AccessKeyCredentials, PasswordCredentials, from_arguments
 from .endpoints import OVERRIDES
-from .errors import ConfigurationError, InvalidArgumentError
+from .errors import ConfigurationError
 from .metadata import RefreshingCredentials
-from .redaction import PROJECT_ID_PLACEHOLDER, REDACTOR_EXTENSION, Redactor, mask
-from .request_log import RequestLog
-from .retry import Retry, send_with_retries
+from .redaction import PROJECT_ID_PLACEHOLDER, Redactor, mask
+from .retry import Retry
 from .run_config import refuse_unsupported
+from .sender import Sender
 from .settings import metadata_enabled, resolve_settings
-from .transport.base import TIME_LEFT_EXTENSION, Request, Response, Transport
+from .transport.base import Transport
 from .transport.choice import choose_transport, close_after, replays_only
 
 __all__ = ["Session", "TOKEN_EXPIRED_CODES"]
 
-logger = logging.getLogger("modelarts.session")
-
 Timeout = Union[float, Tuple[float, float], None]
 Query = Union[Mapping[str, Any], Iterable[Tuple[str, Any]], None]
-_HEADERS = {"User-Agent": f"modelarts-python/{__version__}", "Content-Type": "application/json"}
 
 
 class Session:
@@ -89,23 +77,21 @@ class Session:
         #: Answers kept for the session's life by the modules that fetch them, each under
         #: its own key (the catalogues: ``modelarts/catalog_api.py``).
         self.cache: Dict[str, Any] = {}
-        self._retry = Retry.from_value(retry)
+        retry_policy = Retry.from_value(retry)
         self._redactor = Redactor()
-        self._extensions = {REDACTOR_EXTENSION: self._redactor}
         self._lock = threading.Lock()
         if transport is not None and timeout is not None:
             raise ConfigurationError(
                 "timeout= configures the default transport; set it on your transport instead"
             )
         self._owns_transport = transport is None
-        self._notice: Optional[str] = None
+        notice: Optional[str] = None
         if transport is None:
-            transport, self._notice = choose_transport(env=env, timeout=timeout)
+            transport, notice = choose_transport(env=env, timeout=timeout)
             # A recording made through MODELARTS_FIXTURE must reach the disk even
             # when a script never closes its session.
             weakref.finalize(self, transport.close)
         self._transport = transport
-        self._log = RequestLog(transport, self._redactor, self._clock)
         replaying = replays_only(transport)  # decided by what the caller built
 
         file = CredentialsFile(env)
@@ -141,6 +127,9 @@ class Session:
         self._login = credentials if isinstance(credentials, PasswordCredentials) else None
         self._auth, self._tokens = auth_for(
             credentials, self._fetch_token, self._clock, self._redactor, replaying=replaying
+        )
+        self._sender = Sender(
+            transport, self._redactor, self._clock, retry_policy, self.auth_mode, notice
         )
 
     # -- configuration -----------------------------------------------------------
@@ -268,58 +257,12 @@ class Session:
         if isinstance(self._auth, AccessKeyAuth) and self._project_id != PROJECT_ID_PLACEHOLDER:
             headers["X-Project-Id"] = str(self._project_id)  # AK/SK calls name their project
         url = signing.build_url(self.modelarts_endpoint, path, query)
-        data, response = self._call(method, url, json, self._auth, name, headers=headers)
+        data, response = self._sender.call(method, url, json, self._auth, name, headers=headers)
         if load is None:
             return data
         return load(
             data, operation=name, status_code=response.status, request_id=response.request_id
         )
-
-    def _call(
-        self,
-        method: str,
-        url: str,
-        payload: Any,
-        auth: Auth,
-        operation: str,
-        *,
-        headers: Mapping[str, str] = {},
-        hint: Optional[str] = None,
-    ) -> "Tuple[Any, Response]":
-        """Send with retries; the decoded body (or the ``APIError``) and the response."""
-        body = b""
-        if payload is not None:
-            try:  # NaN, a set, a lone surrogate: nothing a server could read
-                text = jsonlib.dumps(
-                    payload, ensure_ascii=False, allow_nan=False, separators=(",", ":")
-                )
-                body = text.encode()
-            except (TypeError, ValueError, RecursionError) as exc:
-                raise InvalidArgumentError(
-                    f"{operation}: the request body cannot be sent as JSON: {exc}"
-                ) from None
-        request = Request(method, url, {**_HEADERS, **headers}, body, self._extensions)
-        if self._notice is not None:
-            notice, self._notice = self._notice, None
-            logger.warning("%s", notice)
-        counter = itertools.count(1)
-        response, attempts = send_with_retries(
-            lambda time_left: self._authenticated(request, auth, next(counter), time_left),
-            request.method,
-            self._retry,
-            self._clock,
-        )
-        if response.status >= 300:
-            hint = advice(response.status, attempts, self.auth_mode) if hint is None else hint
-            raise_for_error(response, operation, hint, redactor=self._redactor)
-        return decode_json(response, operation, redactor=self._redactor), response
-
-    def _authenticated(
-        self, request: Request, auth: Auth, attempt: int, time_left: float
-    ) -> Response:
-        """One attempt: the auth flow's request, and its resend if the flow asks for one."""
-        request = request.replace(extensions={**request.extensions, TIME_LEFT_EXTENSION: time_left})
-        return auth.run(request, lambda outgoing: self._log.send(outgoing, attempt))
 
     # -- IAM ---------------------------------------------------------------------------
 
@@ -328,12 +271,13 @@ class Session:
             self._tokens.get()  # a project-scoped token names its project
         if self._project_id is not None:
             return self._project_id
-        return iam.discover_project_id(self._call, self.iam_endpoint, self.region_name, self._auth)
+        call = self._sender.call
+        return iam.discover_project_id(call, self.iam_endpoint, self.region_name, self._auth)
 
     def _fetch_token(self) -> "Tuple[str, Optional[datetime]]":
         assert self._login is not None
         token, details = iam.fetch_token(
-            self._call,
+            self._sender.call,
             self.iam_endpoint,
             self._login,
             self._project_id,
