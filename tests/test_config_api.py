@@ -11,7 +11,7 @@ from modelarts import config_api
 from modelarts.errors import APIError, InvalidArgumentError, NotFoundError
 from modelarts.session import Session
 from modelarts.testing import FakeClock, FakeModelArts
-from modelarts.transport import Request, Response, Transport
+from modelarts.transport import MockTransport, Request, Response
 
 SETTINGS: Dict[str, Any] = {
     "worker_server_num": 1,
@@ -121,22 +121,16 @@ def test_list_sends_only_what_was_given(session: Session, fake: FakeModelArts) -
     ]  # fmt: skip
 
 
-class Tap(Transport):
-    """Forwards to the fake and keeps each URL as sent."""
-
-    def __init__(self, inner: Transport) -> None:
-        self.inner = inner
-        self.urls: List[str] = []
-
-    def send(self, request: Request) -> Response:
-        self.urls.append(request.url)
-        return self.inner.send(request)
-
-
 def test_names_of_existing_configurations_are_percent_encoded(fake: FakeModelArts) -> None:
     # The current rule is [A-Za-z0-9_-]; an older name is still sent, as one path segment.
-    tap = Tap(fake)
-    with Session(transport=tap, clock=fake.clock, retry=0, **fake.session_kwargs()) as session:
+    urls: List[str] = []
+
+    def tap(request: Request) -> Response:  # forwards to the fake, keeping each URL as sent
+        urls.append(request.url)
+        return fake.send(request)
+
+    kwargs = fake.session_kwargs()
+    with Session(transport=MockTransport(tap), clock=fake.clock, retry=0, **kwargs) as session:
         with pytest.raises(APIError) as info:
             config_api.delete_config(session, "old name")
         with pytest.raises(APIError):
@@ -144,9 +138,9 @@ def test_names_of_existing_configurations_are_percent_encoded(fake: FakeModelArt
         config_api.create_config(session, "new_name-2", SETTINGS)
         config_api.get_config(session, "new_name-2")
     assert info.value.error_code == "ModelArts.0104"  # the fake holds names to the current rule
-    assert tap.urls[0].endswith("/training-job-configs/old%20name")
-    assert tap.urls[1].endswith("/training-job-configs/a%2Fb")
-    assert tap.urls[3].endswith("/training-job-configs/new_name-2")
+    assert urls[0].endswith("/training-job-configs/old%20name")
+    assert urls[1].endswith("/training-job-configs/a%2Fb")
+    assert urls[3].endswith("/training-job-configs/new_name-2")
 
 
 def test_unknown_and_taken_names_are_the_services_errors(

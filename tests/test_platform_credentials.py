@@ -10,25 +10,13 @@ import pytest
 from modelarts.errors import ConfigurationError, CredentialsNotFoundError
 from modelarts.session import Session
 from modelarts.testing import FakeClock, FakeModelArts
-from modelarts.transport import RecordingTransport, Request, Response, Transport
+from modelarts.transport import MockTransport, RecordingTransport, Request, Response, Transport
 
 JOBS = "/v1/{project_id}/training-jobs"
 PLATFORM_AK = "AKPLATFORM0000000001"
 PLATFORM_SK = "sk-from-the-platform-file-000000000000000"
 TOKEN = "platform-security-token-0123456789"
 USER_ID = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
-
-
-class Seen(Transport):
-    """Forwards to the fake and keeps every request as sent."""
-
-    def __init__(self, fake: FakeModelArts) -> None:
-        self.fake = fake
-        self.requests: List[Request] = []
-
-    def send(self, request: Request) -> Response:
-        self.requests.append(request)
-        return self.fake.send(request)
 
 
 @pytest.fixture
@@ -61,11 +49,16 @@ def test_a_notebook_signs_with_the_platform_keys_and_user_id(
     fake: FakeModelArts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     in_notebook(monkeypatch, platform_file(tmp_path), "AWS_CREDENTIAL_PROFILES_FILE")
-    seen = Seen(fake)
-    session = session_on(fake, seen)
+    requests: List[Request] = []
+
+    def seen(request: Request) -> Response:  # forwards to the fake, keeping what was sent
+        requests.append(request)
+        return fake.send(request)
+
+    session = session_on(fake, MockTransport(seen))
     assert (session.access_key, session.security_token) == (PLATFORM_AK, TOKEN)
     session.request("GET", JOBS)  # the fake checks the signature
-    (request,) = seen.requests
+    (request,) = requests
     assert request.headers["X-ModelArts-User-Id"] == USER_ID
     assert request.headers["X-Security-Token"] == TOKEN
     assert "x-modelarts-user-id" in request.headers["Authorization"].split("SignedHeaders=")[1]

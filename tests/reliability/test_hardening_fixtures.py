@@ -18,14 +18,19 @@ from typing import List
 import pytest
 
 from modelarts.errors import FixtureFormatError
-from modelarts.transport import FixtureTransport, RecordingTransport, Request, Response, Transport
+from modelarts.transport import (
+    FixtureTransport,
+    MockTransport,
+    RecordingTransport,
+    Request,
+    Response,
+)
 
 PAYLOAD = b"PK\x03\x04 model weights \xff\xfe"
 
 
-class Download(Transport):
-    def send(self, request: Request) -> Response:
-        return Response(200, {"Content-Type": "application/zip"}, PAYLOAD, request=request)
+def download_answer(request: Request) -> Response:
+    return Response(200, {"Content-Type": "application/zip"}, PAYLOAD)
 
 
 def download() -> Request:
@@ -34,7 +39,7 @@ def download() -> Request:
 
 def recorded(directory: Path, name: str = "model.json") -> Path:
     path = directory / name
-    with RecordingTransport(Download(), path, "all") as recorder:
+    with RecordingTransport(MockTransport(download_answer), path, "all") as recorder:
         recorder.send(download())
     return path
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import _thread
 import gc
 import io
+import itertools
 import json
 from pathlib import Path
 from typing import Iterator, List, Optional
@@ -33,6 +34,7 @@ from modelarts.testing.faults import Fault, FaultContext
 from modelarts.training_job import JobStatus
 from modelarts.transport import (
     FixtureTransport,
+    MockTransport,
     RecordingTransport,
     Request,
     Response,
@@ -199,19 +201,18 @@ def test_a_failed_session_in_mode_all_keeps_the_existing_fixture(
 # -- the transport and the Session as context managers --------------------------------------
 
 
-class Pages(Transport):
+def pages(stop: Optional[int] = None) -> MockTransport:
     """Answers every request; presses Ctrl-C (raises KeyboardInterrupt) on request ``stop``."""
+    numbers = itertools.count(1)
 
-    def __init__(self, stop: Optional[int] = None) -> None:
-        self.sent = 0
-        self.stop = stop
-
-    def send(self, request: Request) -> Response:
-        self.sent += 1
-        if self.sent == self.stop:
+    def answer(request: Request) -> Response:
+        number = next(numbers)
+        if number == stop:
             raise KeyboardInterrupt
-        body = json.dumps({"is_success": True, "page": self.sent}).encode()
-        return Response(200, {"Content-Type": "application/json"}, body, request=request)
+        body = json.dumps({"is_success": True, "page": number}).encode()
+        return Response(200, {"Content-Type": "application/json"}, body)
+
+    return MockTransport(answer)
 
 
 def page(number: int) -> Request:
@@ -220,13 +221,13 @@ def page(number: int) -> Request:
 
 def test_an_interrupted_with_block_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "pages.json"
-    with RecordingTransport(Pages(), path, "all") as recorder:
+    with RecordingTransport(pages(), path, "all") as recorder:
         for number in range(4):
             recorder.send(page(number))
     before = path.read_bytes()
 
     def interrupted_between_requests(mode: str) -> None:
-        with RecordingTransport(Pages(), path, mode) as recorder:
+        with RecordingTransport(pages(), path, mode) as recorder:
             for number in range(10, 14):
                 recorder.send(page(number))
             raise KeyboardInterrupt  # after the requests, not inside one
@@ -262,7 +263,7 @@ def test_interrupted_mid_request_then_closed_plainly_writes_nothing(tmp_path: Pa
     # A script under MODELARTS_FIXTURE stopped by Ctrl-C: its Session is closed by a
     # finaliser at exit, which cannot know how the run ended; the recorder saw it.
     path = tmp_path / "pages.json"
-    recorder = RecordingTransport(Pages(stop=2), path, "once")
+    recorder = RecordingTransport(pages(stop=2), path, "once")
     recorder.send(page(1))
     with pytest.raises(KeyboardInterrupt):
         recorder.send(page(2))
@@ -273,18 +274,17 @@ def test_interrupted_mid_request_then_closed_plainly_writes_nothing(tmp_path: Pa
 # -- item 8: deeply nested answers -------------------------------------------------------------
 
 
-class Nested(Transport):
+def nested(sent: List[Request]) -> MockTransport:
     """Answers ``GET /v1/P/deep?levels=N`` with a success body whose ``value`` nests N levels."""
 
-    def __init__(self) -> None:
-        self.sent: List[Request] = []
-
-    def send(self, request: Request) -> Response:
-        self.sent.append(request)
+    def answer(request: Request) -> Response:
+        sent.append(request)
         levels = int(request.url.rsplit("=", 1)[1])
         value = b"[" * levels + b"]" * levels
         body = b'{"is_success": true, "value": ' + value + b"}"
-        return Response(200, {"Content-Type": "application/json"}, body, request=request)
+        return Response(200, {"Content-Type": "application/json"}, body)
+
+    return MockTransport(answer)
 
 
 def nested_session(recorder: Transport) -> Session:
@@ -297,7 +297,7 @@ def test_a_deep_answer_is_refused_where_it_arrives_and_the_rest_is_kept(
     tmp_path: Path, levels: int
 ) -> None:
     path = tmp_path / "deep.json"
-    with nested_session(RecordingTransport(Nested(), path, "once")) as session:
+    with nested_session(RecordingTransport(nested([]), path, "once")) as session:
         session.request("GET", "/v1/P/deep", query={"levels": "3"})
         with pytest.raises(ResponseFormatError, match=f"nests {levels + 1} levels deep"):
             session.request("GET", "/v1/P/deep", query={"levels": str(levels)})
@@ -310,7 +310,8 @@ def test_a_deep_answer_is_refused_where_it_arrives_and_the_rest_is_kept(
 
 
 def test_a_deep_request_body_is_refused_before_it_is_sent(tmp_path: Path) -> None:
-    cloud = Nested()
+    sent: List[Request] = []
+    cloud = nested(sent)
     deep: object = []
     for _ in range(MAX_JSON_DEPTH):
         deep = [deep]
@@ -318,7 +319,7 @@ def test_a_deep_request_body_is_refused_before_it_is_sent(tmp_path: Path) -> Non
     with pytest.raises(InvalidArgumentError, match="levels deep"):
         session.request("POST", "/v1/P/deep", query={"levels": "1"}, json=deep)
     session.close()
-    assert cloud.sent == []
+    assert sent == []
 
 
 def test_a_fixture_holding_a_deeper_body_is_a_format_error(tmp_path: Path) -> None:

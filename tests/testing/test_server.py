@@ -16,7 +16,7 @@ import pytest
 import trustme
 
 from modelarts.testing import Abort, LoopbackServer
-from modelarts.transport import Request, Response, Transport
+from modelarts.transport import MockTransport, Request, Response
 
 
 def _echo(request: Request) -> Response:
@@ -87,11 +87,10 @@ def test_the_app_sees_the_full_request() -> None:
 
 
 def test_serves_a_transport() -> None:
-    class Upper(Transport):
-        def send(self, request: Request) -> Response:
-            return Response(202, {"X-Via": "transport"}, request.body.upper())
+    def upper(request: Request) -> Response:
+        return Response(202, {"X-Via": "transport"}, request.body.upper())
 
-    with LoopbackServer(Upper()) as server:
+    with LoopbackServer(MockTransport(upper)) as server:
         conn = _conn(server)
         conn.request("POST", "/", body=b"abc")
         response = conn.getresponse()
