@@ -45,7 +45,8 @@ class VersionServer(Transport):
 
     mode: "honest", "all" (ignores page, returns everything), "first" (ignores
     page, returns page 1 again), "short" (page ``short_at`` comes back short),
-    "liar" (claims more versions than it has).
+    "liar" (claims more versions than it has). A class rather than a
+    ``MockTransport`` handler: tests read ``versions`` and ``requests`` back.
     """
 
     def __init__(
@@ -179,26 +180,27 @@ def test_is_show_prints_one_row_per_version(capsys: pytest.CaptureFixture[str]) 
 # -- arguments -------------------------------------------------------------------------
 
 
-class Counting(Transport):
-    def __init__(self) -> None:
-        self.sent = 0
+def refusing(sent: List[Request]) -> MockTransport:
+    """Answers every request with a 500, keeping each in ``sent``."""
 
-    def send(self, request: Request) -> Response:
-        self.sent += 1
-        return Response(500, {}, b"", request)
+    def answer(request: Request) -> Response:
+        sent.append(request)
+        return Response(500, {}, b"")
+
+    return MockTransport(answer)
 
 
 @pytest.mark.parametrize("bad", ["", "abc", "12a", -1, 1.5, True, " ", "１２"])
 def test_bad_ids_are_rejected_before_any_request(bad: Any) -> None:
-    transport = Counting()
-    session = Session(transport=transport, **ACCOUNT)
+    sent: List[Request] = []
+    session = Session(transport=refusing(sent), **ACCOUNT)
     with pytest.raises(InvalidArgumentError):
         Estimator(session, job_id=bad)
     with pytest.raises(InvalidArgumentError):
         Estimator(session, job_id=JOB, version_id=bad)
     with pytest.raises(InvalidArgumentError):
         Estimator.delete_job_by_id(session, bad)
-    assert transport.sent == 0
+    assert sent == []
 
 
 @pytest.mark.parametrize(
@@ -220,15 +222,15 @@ def test_bad_ids_are_rejected_before_any_request(bad: Any) -> None:
     ],
 )
 def test_bad_arguments_are_rejected_before_any_request(call: Any) -> None:
-    transport = Counting()
-    estimator = Estimator(Session(transport=transport, **ACCOUNT), job_id=JOB, version_id="7")
+    sent: List[Request] = []
+    estimator = Estimator(Session(transport=refusing(sent), **ACCOUNT), job_id=JOB, version_id="7")
     with pytest.raises(InvalidArgumentError):
         call(estimator)
-    assert transport.sent == 0
+    assert sent == []
 
 
 def test_missing_ids_are_explained() -> None:
-    estimator = Estimator(Session(transport=Counting(), **ACCOUNT))
+    estimator = Estimator(Session(transport=refusing([]), **ACCOUNT))
     with pytest.raises(InvalidArgumentError, match="job_id"):
         estimator.get_job_version_object_list()
     with pytest.raises(InvalidArgumentError, match="version_id"):
@@ -236,7 +238,7 @@ def test_missing_ids_are_explained() -> None:
 
 
 def test_session_may_be_passed_by_keyword_and_must_be_a_session() -> None:
-    session = Session(transport=Counting(), **ACCOUNT)
+    session = Session(transport=refusing([]), **ACCOUNT)
     assert Estimator(modelarts_session=session, job_id=7).job_id == "7"
     with pytest.raises(InvalidArgumentError):
         Estimator(None, job_id=JOB)  # type: ignore[arg-type]

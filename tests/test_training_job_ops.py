@@ -14,7 +14,7 @@ from modelarts.errors import ConfigurationError, ModelArtsError, ResponseFormatE
 from modelarts.estimator import Estimator
 from modelarts.session import Session
 from modelarts.training_job import TrainingJob
-from modelarts.transport import Request, Response, Transport
+from modelarts.transport import MockTransport, Request, Response
 
 #: A complete set of credentials: the transports here answer without checking them.
 ACCOUNT: Dict[str, Any] = {
@@ -69,17 +69,16 @@ JOBS = {
 OK = {"is_success": True}
 
 
-class Capture(Transport):
-    def __init__(self, answers: Dict[Tuple[str, str], Any]) -> None:
-        self.answers = answers
-        self.sent: List[Request] = []
+def capture(answers: Dict[Tuple[str, str], Any]) -> Tuple[MockTransport, List[Request]]:
+    """A transport answering ``(method, path)`` from ``answers``, and the requests it was sent."""
+    sent: List[Request] = []
 
-    def send(self, request: Request) -> Response:
-        self.sent.append(request)
-        body = self.answers[(request.method, request.path)]
-        return Response(
-            200, {"Content-Type": "application/json"}, json.dumps(body).encode(), request
-        )
+    def answer(request: Request) -> Response:
+        sent.append(request)
+        body = answers[(request.method, request.path)]
+        return Response(200, {"Content-Type": "application/json"}, json.dumps(body).encode())
+
+    return MockTransport(answer), sent
 
 
 def wire(request: Request) -> Tuple[str, str, List[Tuple[str, str]], Optional[Any]]:
@@ -133,39 +132,40 @@ CASES: List[Tuple[str, Callable[[TrainingJob], Any], Tuple[str, str], Any, Any]]
 def test_operation_sends_the_documented_request(
     name: str, call: Callable[[TrainingJob], Any], route: Tuple[str, str], answer: Any, sent: Any
 ) -> None:
-    transport = Capture({route: answer})
+    transport, requests = capture({route: answer})
     job = TrainingJob(Session(transport=transport, **ACCOUNT), "182626", 278813)
     result = call(job)
     assert result == answer and isinstance(result, dict)
-    (request,) = transport.sent
+    (request,) = requests
     assert wire(request) == (route[0], route[1], *sent)
 
 
 def test_get_job_log_reads_the_first_file_by_default() -> None:
-    transport = Capture(
+    transport, sent = capture(
         {("GET", f"{V}/log/file-names"): LOG_NAMES, ("GET", f"{V}/aom-log"): AOM_LOG}
     )
     TrainingJob(Session(transport=transport, **ACCOUNT), "182626", "278813").get_job_log()
-    assert [r.path for r in transport.sent] == [f"{V}/log/file-names", f"{V}/aom-log"]
-    assert dict(transport.sent[1].query) == {"log_file": "job-jobtest.0"}  # only what is given
+    assert [r.path for r in sent] == [f"{V}/log/file-names", f"{V}/aom-log"]
+    assert dict(sent[1].query) == {"log_file": "job-jobtest.0"}  # only what is given
 
 
 def test_get_job_log_without_files_says_so() -> None:
-    transport = Capture({("GET", f"{V}/log/file-names"): {"is_success": True, "log_file_list": []}})
+    no_files = {"is_success": True, "log_file_list": []}
+    transport, _ = capture({("GET", f"{V}/log/file-names"): no_files})
     with pytest.raises(ModelArtsError, match="no log files yet"):
         TrainingJob(Session(transport=transport, **ACCOUNT), "182626", "278813").get_job_log()
 
 
 def test_estimator_delegates_with_its_ids() -> None:
-    transport = Capture({("GET", V): DETAIL, ("DELETE", f"{P}/182626"): OK})
+    transport, sent = capture({("GET", V): DETAIL, ("DELETE", f"{P}/182626"): OK})
     session = Session(transport=transport, **ACCOUNT)
     assert Estimator(session, job_id=182626, version_id="278813").get_job_info() == DETAIL
     assert Estimator.delete_job_by_id(session, "182626") == OK
-    assert [(r.method, r.path) for r in transport.sent] == [("GET", V), ("DELETE", f"{P}/182626")]
+    assert [(r.method, r.path) for r in sent] == [("GET", V), ("DELETE", f"{P}/182626")]
 
 
 def test_get_job_list_sends_the_rest_spelling() -> None:
-    transport = Capture({("GET", P): JOBS})
+    transport, sent = capture({("GET", P): JOBS})
     session = Session(transport=transport, **ACCOUNT)
     assert (
         Estimator.get_job_list(
@@ -182,7 +182,7 @@ def test_get_job_list_sends_the_rest_spelling() -> None:
     Estimator.get_job_list(session, sort_by="status")
     Estimator.get_job_list(session, status="10")
     Estimator.get_job_list(session)
-    first, second, third, fourth = (dict(r.query) for r in transport.sent)
+    first, second, third, fourth = (dict(r.query) for r in sent)
     assert first == {
         "per_page": "20",
         "page": "2",
@@ -198,7 +198,7 @@ def test_get_job_list_sends_the_rest_spelling() -> None:
 
 
 def test_from_version_detail_gives_a_working_job() -> None:
-    transport = Capture({("POST", f"{V}/stop"): OK})
+    transport, sent = capture({("POST", f"{V}/stop"): OK})
     session = Session(transport=transport, **ACCOUNT)
     job = TrainingJob.from_version_detail(session, DETAIL)
     assert (job.job_id, job.version_id, job.spec_code) == (
@@ -229,6 +229,7 @@ def test_a_job_without_session_cannot_call() -> None:
 def test_answers_that_do_not_fit_are_format_errors(
     route: Tuple[str, str], call: Callable[[TrainingJob], Any], bad: Any
 ) -> None:
-    job = TrainingJob(Session(transport=Capture({route: bad}), **ACCOUNT), "182626", "278813")
+    transport, _ = capture({route: bad})
+    job = TrainingJob(Session(transport=transport, **ACCOUNT), "182626", "278813")
     with pytest.raises(ResponseFormatError):
         call(job)

@@ -22,29 +22,32 @@ from modelarts.errors import ResponseFormatError, SecretInFixtureError
 from modelarts.redaction import REDACTOR_EXTENSION, Redactor
 from modelarts.session import Session
 from modelarts.testing import FakeClock, FakeModelArts
-from modelarts.transport import FixtureTransport, RecordingTransport, Request, Response, Transport
+from modelarts.transport import (
+    FixtureTransport,
+    MockTransport,
+    RecordingTransport,
+    Request,
+    Response,
+    Transport,
+)
 
 JSON = {"Content-Type": "application/json"}
 SK = "sk-registered-0123456789abcdef"
 
 
-class Answers(Transport):
+def answers(routes: Dict[str, Callable[[Request], Response]],
+            fallback: "Transport | None" = None) -> MockTransport:
     """Answers by path from a table of functions; anything else goes to ``fallback``."""
 
-    def __init__(self, routes: Dict[str, Callable[[Request], Response]],
-                 fallback: "Transport | None" = None) -> None:
-        self.routes = routes
-        self.fallback = fallback
-
-    def send(self, request: Request) -> Response:
+    def answer(request: Request) -> Response:
         path = request.url.split("://", 1)[1].split("/", 1)[1].split("?")[0]
-        answer = self.routes.get("/" + path)
-        if answer is None:
-            assert self.fallback is not None, path
-            return self.fallback.send(request)
-        response = answer(request)
-        response.request = request
-        return response
+        route = routes.get("/" + path)
+        if route is None:
+            assert fallback is not None, path
+            return fallback.send(request)
+        return route(request)
+
+    return MockTransport(answer)
 
 
 def knowing(*secrets: str) -> Dict[str, Redactor]:
@@ -77,7 +80,7 @@ def test_the_metadata_session_token_and_keys_are_scrubbed(
     credential = {"credential": {"access": TEMP_AK, "secret": TEMP_SK,
                                  "securitytoken": TEMP_TOKEN,
                                  "expires_at": "2999-01-01T00:00:00.000000Z"}}
-    cloud = Answers({
+    cloud = answers({
         "/meta-data/latest/api/token": lambda r: Response(200, {"Content-Type": "text/plain"},
                                                           METADATA_TOKEN.encode()),
         "/openstack/latest/securitykey": lambda r: Response(
@@ -105,7 +108,7 @@ def test_a_compressed_answer_is_scrubbed_and_replays_compressed(
     body = json.dumps({"is_success": True, "echo": SK, "password": "hunter2-pw"}).encode()
     packed = gzip.compress(body) if coding == "gzip" else zlib.compress(body)
     headers = {**JSON, "Content-Encoding": coding}
-    cloud = Answers({"/v1/P/echo": lambda r: Response(200, headers, packed)})
+    cloud = answers({"/v1/P/echo": lambda r: Response(200, headers, packed)})
     path = tmp_path / "packed.json"
     with RecordingTransport(cloud, path) as recorder:
         live = recorder.send(get("/v1/P/echo", knowing(SK)))
@@ -124,7 +127,7 @@ def test_a_compressed_answer_is_scrubbed_and_replays_compressed(
 
 def test_a_secret_in_a_compressed_binary_body_is_refused(tmp_path: Path) -> None:
     packed = gzip.compress(b"\x00\x01binary " + SK.encode() + b" \xff")
-    cloud = Answers({"/v1/P/blob": lambda r: Response(
+    cloud = answers({"/v1/P/blob": lambda r: Response(
         200, {"Content-Type": "application/octet-stream", "Content-Encoding": "gzip"}, packed)})
     recorder = RecordingTransport(cloud, tmp_path / "blob.json")
     recorder.send(get("/v1/P/blob", knowing(SK)))
@@ -141,7 +144,7 @@ def test_a_secret_in_a_compressed_binary_body_is_refused(tmp_path: Path) -> None
 def test_an_answer_the_recorder_cannot_decode_is_not_recorded(
     tmp_path: Path, coding: str, data: bytes
 ) -> None:
-    cloud = Answers({
+    cloud = answers({
         "/v1/P/packed": lambda r: Response(200, {**JSON, "Content-Encoding": coding}, data),
         "/v1/P/plain": lambda r: Response(200, JSON, b'{"is_success": true}'),
     })
@@ -160,7 +163,7 @@ def test_an_answer_the_recorder_cannot_decode_is_not_recorded(
 @pytest.mark.parametrize("password", ["<hunter2>", "{s3cret-pw}", "<password>x"])
 def test_a_password_shaped_like_a_placeholder_is_scrubbed(tmp_path: Path, password: str) -> None:
     body = {"is_success": True, "note": f"your password {password} expires soon"}
-    cloud = Answers({"/v1/P/note": lambda r: Response(200, JSON, json.dumps(body).encode())})
+    cloud = answers({"/v1/P/note": lambda r: Response(200, JSON, json.dumps(body).encode())})
     path = tmp_path / "note.json"
     with RecordingTransport(cloud, path) as recorder:
         recorder.send(get("/v1/P/note", knowing(password)))
@@ -182,7 +185,7 @@ def test_proxy_credentials_echoed_in_an_error_page_are_scrubbed(
             f"</body></html>")
     if in_environment:
         page += f"<p>password {PROXY_PASSWORD} is wrong</p>"
-    cloud = Answers({"/v1/P/jobs": lambda r: Response(407, {"Content-Type": "text/html"},
+    cloud = answers({"/v1/P/jobs": lambda r: Response(407, {"Content-Type": "text/html"},
                                                       page.encode())})
     path = tmp_path / "proxy.json"
     with RecordingTransport(cloud, path) as recorder:
@@ -197,7 +200,7 @@ def test_account_ids_in_v1_bodies_are_placeholders(tmp_path: Path) -> None:
            "user_id": "a1b2c3d4e5f60718293a4b5c6d7e8f90",
            "project_id": "99887766554433221100ffeeddccbbaa"}
     body = {"is_success": True, "jobs": [{"job_id": 1, **ids}], **ids}
-    cloud = Answers({"/v1/P/training-jobs": lambda r: Response(
+    cloud = answers({"/v1/P/training-jobs": lambda r: Response(
         200, JSON, json.dumps(body).encode())})
     path = tmp_path / "ids.json"
     with RecordingTransport(cloud, path) as recorder:

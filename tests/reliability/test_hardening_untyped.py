@@ -21,7 +21,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -40,6 +40,7 @@ from modelarts.session import Session
 from modelarts.testing import FakeModelArts, LoopbackServer
 from modelarts.transport import (
     FixtureTransport,
+    MockTransport,
     Request,
     RequestsTransport,
     Response,
@@ -63,24 +64,25 @@ FUZZ = settings(
 )
 
 
-class Answers(Transport):
-    """Answers every request with one JSON body; counts what it was sent."""
+def answers(sent: Optional[List[Request]] = None) -> MockTransport:
+    """Answers every request with ``{"is_success": true}``, keeping each in ``sent``."""
 
-    def __init__(self, body: bytes = b'{"is_success": true}', status: int = 200) -> None:
-        self.body = body
-        self.status = status
-        self.sent: List[Request] = []
+    def answer(request: Request) -> Response:
+        if sent is not None:
+            sent.append(request)
+        return Response(200, {"Content-Type": "application/json"}, b'{"is_success": true}')
 
-    def send(self, request: Request) -> Response:
-        self.sent.append(request)
-        return Response(self.status, {"Content-Type": "application/json"}, self.body, request)
+    return MockTransport(answer)
 
 
 # -- item 9: the clock, arguments, endpoints ---------------------------------------------------
 
 
 class SkewedGateway(Transport):
-    """Refuses the first signature as expired, with a ``Date`` no clock can be set to."""
+    """Refuses the first signature as expired, with a ``Date`` no clock can be set to.
+
+    A class rather than a ``MockTransport`` handler: the test reads ``calls`` back.
+    """
 
     def __init__(self, date: str) -> None:
         self.date = date
@@ -129,12 +131,12 @@ def test_bad_request_arguments_are_invalid_argument_errors(
     kwargs: Dict[str, Any], complaint: str
 ) -> None:
     fake = FakeModelArts()
-    answers = Answers()
-    with Session(transport=answers, **fake.session_kwargs()) as session, pytest.raises(
+    sent: List[Request] = []
+    with Session(transport=answers(sent), **fake.session_kwargs()) as session, pytest.raises(
         InvalidArgumentError, match=complaint
     ):
         session.request("POST", ECHO, **kwargs)
-    assert answers.sent == []
+    assert sent == []
 
 
 @pytest.mark.parametrize("name", ["modelarts_endpoint", "iam_endpoint"])
@@ -142,7 +144,7 @@ def test_bad_request_arguments_are_invalid_argument_errors(
 def test_a_malformed_endpoint_is_a_configuration_error(name: str, endpoint: str) -> None:
     kwargs = {**FakeModelArts().session_kwargs(), name: endpoint}
     with pytest.raises(ConfigurationError):
-        Session(transport=Answers(), **kwargs)
+        Session(transport=answers(), **kwargs)
     with pytest.raises(ConfigurationError):
         Session.set_endpoint(**{name: endpoint})
 
@@ -174,16 +176,16 @@ def test_a_key_with_control_characters_is_refused_without_showing_it(
     field: str, value: str
 ) -> None:
     fake = FakeModelArts()
-    answers = Answers()
+    sent: List[Request] = []
     kwargs = {**fake.session_kwargs(), "secret_key": SECRET_KEY, field: value}
     with pytest.raises(ConfigurationError, match=field) as info:
-        Session(transport=answers, **kwargs)
+        Session(transport=answers(sent), **kwargs)
     message = str(info.value)
     pieces = [piece for piece in value.split() if len(piece) >= 4]
     for piece in (value, *pieces, SECRET_KEY, "Authorization", "Signature"):
         assert piece not in message
     assert "position" in message
-    assert answers.sent == []
+    assert sent == []
 
 
 @pytest.mark.parametrize("transport", [Urllib3Transport, RequestsTransport])
@@ -368,7 +370,7 @@ def test_fuzzed_requests_end_with_a_value_or_a_modelarts_error(
     method: str, path: str, query: Any, payload: Any
 ) -> None:
     fake = FakeModelArts()
-    with Session(transport=Answers(), **fake.session_kwargs()) as session:
+    with Session(transport=answers(), **fake.session_kwargs()) as session:
         try:
             session.request(method, path, query=query, json=payload)
         except ModelArtsError:
@@ -403,7 +405,7 @@ def test_fuzzed_settings_and_ids_end_with_a_value_or_a_modelarts_error(
         kwargs.update(username="user", password="pa55word-long-enough")
     kwargs[field] = value
     try:
-        with Session(transport=Answers(), **kwargs) as session:
+        with Session(transport=answers(), **kwargs) as session:
             Estimator(session, job_id=job_id).get_job_info()
     except ModelArtsError:
         pass

@@ -28,7 +28,11 @@ CREDENTIALS: Dict[str, Any] = {
 
 
 class Counting(Transport):
-    """Counts requests; answers each with a plain v1 success."""
+    """Counts requests; answers each with a plain v1 success.
+
+    A class rather than a ``MockTransport`` handler: it is the fixture type the
+    table of calls below receives, and each case reads ``requests`` from it.
+    """
 
     def __init__(self) -> None:
         self.requests: List[Request] = []

@@ -39,7 +39,11 @@ REQUEST_ID = "req-generated-body"
 
 
 class Canned(Transport):
-    """Answers every request with the same status, headers and body."""
+    """Answers every request with the same status, headers and body.
+
+    A class rather than a ``MockTransport`` handler: tests swap ``status`` and
+    ``body`` between calls on one session and read ``requests`` back.
+    """
 
     def __init__(self) -> None:
         self.status = 200

@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Callable, Tuple
+from typing import TYPE_CHECKING, Any, Callable, List, Tuple
 
 import pytest
 
@@ -36,7 +36,7 @@ from modelarts.schemas import Volume, load_log_file_names, load_token_expiry
 from modelarts.session import Session
 from modelarts.testing import ErrorStatus, FakeClock, FakeModelArts
 from modelarts.training_job import TrainingJob
-from modelarts.transport import Request, Response, Transport
+from modelarts.transport import MockTransport, Request, Response, Transport
 
 if TYPE_CHECKING:
     from conftest import Cloud, Figures
@@ -132,19 +132,18 @@ def test_a_superscript_retry_after_over_http_falls_back_to_backoff(
 # -- log_file_list "" --------------------------------------------------------------------------
 
 
-class Answers(Transport):
-    """Answers by path suffix; counts requests."""
+def answers(sent: List[Request], **bodies: Any) -> MockTransport:
+    """Answers by path suffix (``file_names`` for ``file-names``), keeping requests in ``sent``."""
+    by_suffix = {key.replace("_", "-"): value for key, value in bodies.items()}
 
-    def __init__(self, **bodies: Any) -> None:
-        self.bodies = {key.replace("_", "-"): value for key, value in bodies.items()}
-        self.requests = 0
-
-    def send(self, request: Request) -> Response:
-        self.requests += 1
-        for suffix, body in self.bodies.items():
+    def answer(request: Request) -> Response:
+        sent.append(request)
+        for suffix, body in by_suffix.items():
             if request.path.endswith(suffix):
-                return Response(200, {"X-Request-Id": "r2"}, json.dumps(body).encode(), request)
-        return Response(404, {"X-Request-Id": "r2"}, b"", request)
+                return Response(200, {"X-Request-Id": "r2"}, json.dumps(body).encode())
+        return Response(404, {"X-Request-Id": "r2"}, b"")
+
+    return MockTransport(answer)
 
 
 def _session(transport: Transport) -> Session:
@@ -161,7 +160,8 @@ def _session(transport: Transport) -> Session:
 def test_an_empty_log_file_list_means_no_log_files() -> None:
     assert load_log_file_names({"log_file_list": ""}).log_file_list == ()
     assert load_log_file_names({"log_file_list": "  "}).log_file_list == ()
-    transport = Answers(file_names={"is_success": True, "log_file_list": ""})
+    sent: List[Request] = []
+    transport = answers(sent, file_names={"is_success": True, "log_file_list": ""})
     job = TrainingJob(_session(transport), 182626, 278813)
 
     with pytest.raises(ModelArtsError) as caught:
@@ -169,11 +169,11 @@ def test_an_empty_log_file_list_means_no_log_files() -> None:
 
     assert not isinstance(caught.value, InvalidArgumentError)  # not the caller's mistake
     assert "has no log files yet" in str(caught.value)
-    assert transport.requests == 1  # no aom-log request for a file named ""
+    assert len(sent) == 1  # no aom-log request for a file named ""
 
 
 def test_an_empty_name_in_a_log_file_list_is_a_format_error() -> None:
-    transport = Answers(file_names={"is_success": True, "log_file_list": ["", "job-a.1"]})
+    transport = answers([], file_names={"is_success": True, "log_file_list": ["", "job-a.1"]})
     with pytest.raises(ResponseFormatError) as caught:
         TrainingJob(_session(transport), 182626, 278813).get_job_log()
     assert caught.value.field == "log_file_list[0]" and caught.value.request_id == "r2"
@@ -249,19 +249,18 @@ def test_parse_expiry_gives_up_on_times_at_the_ends_of_the_calendar(text: str) -
     assert parse_expiry("2026-11-27T06:00:00.000000Z") is not None
 
 
-class RewriteExpiry(Transport):
+def rewrite_expiry(fake: FakeModelArts, expires_at: str) -> MockTransport:
     """The fake in-process, with the IAM token's ``expires_at`` replaced."""
 
-    def __init__(self, fake: FakeModelArts, expires_at: str) -> None:
-        self.fake, self.expires_at = fake, expires_at
-
-    def send(self, request: Request) -> Response:
-        response = self.fake.send(request)
+    def answer(request: Request) -> Response:
+        response = fake.send(request)
         if request.path.endswith("/v3/auth/tokens") and response.status == 201:
             body = json.loads(response.body)
-            body["token"]["expires_at"] = self.expires_at
-            return Response(response.status, response.headers, json.dumps(body).encode(), request)
+            body["token"]["expires_at"] = expires_at
+            return Response(response.status, response.headers, json.dumps(body).encode())
         return response
+
+    return MockTransport(answer)
 
 
 @pytest.mark.parametrize("expires_at", ["0001-01-01T00:00:00+05:00", "0001-01-01T00:00:00Z"])
@@ -275,7 +274,7 @@ def test_a_password_session_survives_a_token_expiry_at_the_end_of_time(expires_a
         password="s3cret-password",
         project_id=fake.project_id,
         region_name=fake.region,
-        transport=RewriteExpiry(fake, expires_at),
+        transport=rewrite_expiry(fake, expires_at),
         clock=clock,
     )
     call: Callable[[], Tuple[Any, ...]] = lambda: tuple(  # noqa: E731

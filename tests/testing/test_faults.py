@@ -43,7 +43,10 @@ VERSIONS = "GET /v1/{project_id}/training-jobs/{job_id}/versions"
 
 
 class StdlibTransport(Transport):
-    """A minimal ``http.client`` transport, so the HTTP tests need no third-party client."""
+    """A minimal ``http.client`` transport, so the HTTP tests need no third-party client.
+
+    A real transport over TCP, not a stand-in for one: ``MockTransport`` has no place here.
+    """
 
     def __init__(self, timeout: float = 5.0) -> None:
         self.timeout = timeout

@@ -201,6 +201,8 @@ def test_response_defaults() -> None:
 
 
 class _Echo(Transport):
+    # Subclasses Transport on purpose: these tests check what the base class gives
+    # a subclass (the context manager, a harmless default close()).
     def __init__(self) -> None:
         self.closed: List[bool] = []
 

@@ -47,7 +47,9 @@ class FakeCloud(Transport):
     """A fake server in-process: answers from a table of ``(METHOD, path)``.
 
     A list of answers is served in order, the last one repeating; every request
-    is kept so tests can see what was forwarded.
+    is kept so tests can see what was forwarded. A class rather than a
+    ``MockTransport`` handler: it counts ``close()`` calls (a recorder must close
+    what it wraps) and serves from several threads under a lock.
     """
 
     def __init__(self, routes: Dict[Tuple[str, str], Answer]) -> None:
