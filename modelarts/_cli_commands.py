@@ -22,9 +22,9 @@ from ._cli_format import (
 )
 from .display import render_versions_table
 from .errors import ResponseFormatError
-from .estimator import Estimator
 from .training_api import normalize_id
 from .training_job import TrainingJob
+from .version_listing import iter_versions
 
 if TYPE_CHECKING:
     from .schemas import JobSummary
@@ -139,7 +139,7 @@ def list_jobs(ctx: Context, args: Any) -> int:
 def list_versions(ctx: Context, args: Any) -> int:
     job_id = normalize_id(args.job_id, "JOB_ID")
     progress = ctx.progress("versions", streaming=args.output == "jsonl")
-    versions = Estimator(ctx.session(), job_id=job_id).iter_job_versions(page_size=args.page_size)
+    versions = iter_versions(ctx.session(), job_id, page_size=args.page_size)
     counted = progress.count(versions, lambda: versions.version_count)
     if args.output == "table":
         table = render_versions_table(counted)
@@ -223,14 +223,14 @@ def delete_job(ctx: Context, args: Any) -> int:
     may_proceed(ctx, args, f"delete job {job_id}")
     session = ctx.session()
     confirm(ctx, args, f"Delete job {job_id} and all its versions? This cannot be undone.")
-    Estimator.delete_job_by_id(session, job_id)
+    api.delete_job(session, job_id)
     ctx.console.out(f"deleting job {job_id} and all its versions\n")
     return 0
 
 
 def describe_job(ctx: Context, args: Any) -> int:
     job_id = normalize_id(args.job_id, "JOB_ID")
-    Estimator(ctx.session(), job_id=job_id).update_job_description(args.description)
+    api.update_description(ctx.session(), job_id, args.description)
     ctx.console.out(f"updated the description of job {job_id}\n")
     return 0
 

@@ -24,18 +24,17 @@ reaches the create body) are plain attributes, read again at every call.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import estimator_calls, estimator_configs, job_submission
 from . import training_api as api
-from ._idset import IdSet
 from ._lazy import lazy_attributes
 from .constant import JOB_STATE
 from .errors import InvalidArgumentError
 from .run_config import RUN_OPTIONS, Inputs, RunSettings
-from .schemas import VersionsPage
 from .training_api import Caller, normalize_id
 from .training_job import TrainingJob, clock_of
+from .version_listing import VersionIterator, iter_versions
 
 if TYPE_CHECKING:
     from .visualization import VisualizationJob
@@ -51,28 +50,6 @@ Id = Union[str, int]
 
 #: Defaults of run keywords that are not ``None`` (as in the old SDK).
 _DEFAULTS: Dict[str, Any] = {"job_type": "train"}
-
-# A guard against a server that keeps answering: list-versions pages are
-# numbered like list-jobs pages, 1..65535.
-_MAX_PAGES = api.MAX_PAGE
-
-
-class VersionIterator(Iterator[TrainingJob]):
-    """The lazy iterator ``Estimator.iter_job_versions`` returns.
-
-    Besides the versions it knows ``version_count``, the total the server
-    announced with the latest page (``None`` until the first page arrived).
-    """
-
-    def __init__(self) -> None:
-        self.version_count: Optional[int] = None
-        self._pages: Iterator[TrainingJob] = iter(())
-
-    def __next__(self) -> TrainingJob:
-        return next(self._pages)
-
-    def __iter__(self) -> "VersionIterator":
-        return self
 
 
 class Estimator(estimator_configs.JobConfigMethods, estimator_calls.SessionCalls):
@@ -233,83 +210,9 @@ class Estimator(estimator_configs.JobConfigMethods, estimator_calls.SessionCalls
         return jobs
 
     def iter_job_versions(self, page_size: int = api.MAX_PAGE_SIZE) -> "VersionIterator":
-        """Yield the job's versions page by page, holding one page in memory at a time.
-
-        Pages are requested as ``page=1, 2, ...`` with ``per_page=page_size``
-        (1..1000) until ``version_count`` versions were seen, or a page comes
-        back short, empty, or holding only versions already seen. Paging past
-        page 1 is not documented by Huawei: when pages end before
-        ``version_count`` versions arrived (a server that ignores ``page``), the
-        rest is fetched once with the documented unpaged listing, so the result
-        is complete or the call fails (``ResponseFormatError``), never silently
-        short. Besides the page, only the ids already seen are kept (about 8
-        bytes per version), so no version is ever yielded twice. A server that
-        keeps sending full pages of new versions is stopped with
-        ``ResponseFormatError``: one page past what the first announced
-        ``version_count`` needs, or after page 65,535 when it announces none.
-
-        The iterator's ``version_count`` is the total the server announced with
-        the latest page (``None`` before the first page), for progress displays.
-        """
-        job_id = self._job("iter_job_versions")
-        per_page = api.check_page_size(page_size, "page_size")
-        iterator = VersionIterator()
-        iterator._pages = self._iterate(job_id, per_page, iterator)
-        return iterator
-
-    def _iterate(
-        self, job_id: str, per_page: int, progress: "VersionIterator"
-    ) -> Iterator[TrainingJob]:
-        seen = IdSet()
-
-        def unseen(page: VersionsPage) -> List[TrainingJob]:
-            jobs = TrainingJob.from_versions_page(self.session, page, job_id=job_id)
-            return [job for job in jobs if seen.add(int(job.version_id))]
-
-        first: Optional[int] = None  # the version_count of the first page that had one
-        for number in range(1, _MAX_PAGES + 1):
-            page = api.list_versions_page(
-                self.session, job_id, page=number, per_page=per_page, item_type=TrainingJob
-            )
-            total = progress.version_count = page.version_count
-            first = total if first is None else first
-            origin = page.origin
-            fresh = unseen(page)
-            yield from fresh
-            more = bool(fresh) and len(page.versions) >= per_page
-            # Let this page go before the next one is fetched and parsed: kept, two
-            # pages (and their records) are alive at once, doubling the peak memory.
-            del page, fresh
-            if total is not None and len(seen) >= total:
-                return
-            if more:
-                # One page more than the first count needs (versions created meanwhile).
-                if first is not None and number > -(-first // per_page):
-                    raise origin.error(
-                        f"the server keeps sending new versions: {len(seen)} in {number} pages "
-                        f"of {per_page}, when it first announced {first}",
-                        ("version_count",),
-                    )
-                continue
-            if total is None:
-                return  # a short, empty or repeated page is the end
-            break
-        else:
-            raise origin.error(
-                f"the server sent {_MAX_PAGES} full pages of new versions; listing stops there",
-                ("version_count",),
-            )
-        # Pages ended before version_count versions arrived.
-        full = api.list_versions_page(
-            self.session, job_id, page=None, per_page=per_page, item_type=TrainingJob
-        )
-        progress.version_count = full.version_count
-        yield from unseen(full)
-        if full.version_count is not None and len(seen) < full.version_count:
-            raise full.origin.error(
-                f"the server reports {full.version_count} versions but sent {len(seen)}",
-                ("version_count",),
-            )
+        """Yield the job's versions page by page, holding one page in memory at a time
+        (``modelarts/version_listing.py`` says how pages are walked and checked)."""
+        return iter_versions(self.session, self._job("iter_job_versions"), page_size)
 
     def get_job_version_info(self) -> Dict[str, Any]:
         """The list-versions body (every version) as a ``dict``, like the old SDK."""

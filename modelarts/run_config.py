@@ -22,10 +22,19 @@ undocumented ``autosearch_config`` is sent only when ``config_path`` or
 from __future__ import annotations
 
 import re
-import secrets
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
 from .errors import ConfigurationError, InvalidArgumentError
 
@@ -91,8 +100,11 @@ def _flag(name: str, value: Any) -> bool:
     return value
 
 
-@dataclass(frozen=True)
-class RunField:
+# Immutable values as NamedTuples, not dataclasses: every Session loads this module
+# (``refuse_unsupported``), and ``dataclasses`` would be most of its import time.
+
+
+class RunField(NamedTuple):
     """One run keyword: its wire field (``None``: not sent as is) and its check."""
 
     keyword: str
@@ -152,7 +164,9 @@ def default_name(prefix: str, now: datetime, limit: int = 64) -> str:
     SDK's names were equal within a second and used local time + 8 h).
     """
     stamp = now.strftime("%m%d-%H%M%S")
-    tail = f"-{stamp}-{secrets.token_hex(3)}"
+    from secrets import token_hex  # hmac and hashlib: only a job being named needs them
+
+    tail = f"-{stamp}-{token_hex(3)}"
     return prefix[: max(1, limit - len(tail))] + tail
 
 
@@ -164,11 +178,10 @@ def check_job_name(name: Any) -> str:
     return name
 
 
-@dataclass(frozen=True)
-class Inputs:
+class Inputs(NamedTuple):
     """Where the training data is: exactly one of an OBS path, a dataset version, sources."""
 
-    wire: Mapping[str, Any] = field(default_factory=dict)
+    wire: Mapping[str, Any]
 
     @classmethod
     def of(
@@ -244,8 +257,7 @@ def _sources(value: Any) -> List[Dict[str, Any]]:
     return out
 
 
-@dataclass(frozen=True)
-class RunPlan:
+class RunPlan(NamedTuple):
     """Checked settings and what is left to resolve through the catalogues."""
 
     fields: Mapping[str, Any]
@@ -281,8 +293,7 @@ class RunPlan:
         return config
 
 
-@dataclass(frozen=True)
-class RunSettings:
+class RunSettings(NamedTuple):
     """The run keywords of an estimator, unchecked until ``plan``."""
 
     options: Mapping[str, Any]
