@@ -17,11 +17,14 @@ Then, interleaved, each sample replays all 200 from the file, loading included:
   included, which vcrpy's side does not do);
 * **bare**: ``FixtureTransport(path)`` and 200 ``send()`` of the requests the
   Session sends (note only);
-* **vcrpy**: ``use_cassette(..., record_mode="none")`` and 200 urllib3 GETs.
+* **vcrpy**: ``use_cassette(..., record_mode="none")`` and 200 urllib3 GETs,
+  each body decoded with ``json.loads`` (a caller of either side gets the parsed
+  body; without it vcrpy's side handed back bytes nobody had read).
 """
 
 from __future__ import annotations
 
+import json
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -87,6 +90,7 @@ def vcr_replayer(cassette: Path, gets: List[Tuple[str, Dict[str, str]]]) -> Call
             for url, headers in gets:
                 response = pool.request("GET", url, headers=headers)
                 assert response.status == 200, response.status
+                json.loads(response.data)
 
     play("all")
     return play
