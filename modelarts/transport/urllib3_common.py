@@ -17,7 +17,7 @@ import socket
 import ssl
 import threading
 import time
-from typing import Any, Dict, List, Optional, Tuple, Type
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Type
 
 from urllib3 import exceptions as u3
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -98,7 +98,16 @@ def _start_writing(connection: HTTPConnection) -> None:
     ATTEMPT.writing = True
 
 
-class TrackedHTTPConnection(HTTPConnection):
+if TYPE_CHECKING:  # what the mixins below are mixed into, for the type checker
+    _Connection = HTTPConnection
+    _Pool = HTTPConnectionPool
+else:
+    _Connection = _Pool = object
+
+
+class _TrackedConnection(_Connection):
+    """Marks on ``ATTEMPT`` when a connection is being opened and when writing starts."""
+
     def connect(self) -> None:
         ATTEMPT.connecting = True
         super().connect()
@@ -109,31 +118,28 @@ class TrackedHTTPConnection(HTTPConnection):
         super().request(*args, **kwargs)
 
 
-class TrackedHTTPSConnection(HTTPSConnection):
-    def connect(self) -> None:
-        ATTEMPT.connecting = True
-        super().connect()
-        ATTEMPT.connecting = False
+class _EngagingPool(_Pool):
+    """Marks on ``ATTEMPT`` that one of this module's pools took the request."""
 
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _start_writing(self)
-        super().request(*args, **kwargs)
+    def urlopen(self, *args: Any, **kwargs: Any) -> Any:
+        ATTEMPT.engaged = True
+        return super().urlopen(*args, **kwargs)
 
 
-class HTTPPool(HTTPConnectionPool):
+class TrackedHTTPConnection(_TrackedConnection, HTTPConnection):
+    pass
+
+
+class TrackedHTTPSConnection(_TrackedConnection, HTTPSConnection):
+    pass
+
+
+class HTTPPool(_EngagingPool, HTTPConnectionPool):
     ConnectionCls = TrackedHTTPConnection
 
-    def urlopen(self, *args: Any, **kwargs: Any) -> Any:
-        ATTEMPT.engaged = True
-        return super().urlopen(*args, **kwargs)
 
-
-class HTTPSPool(HTTPSConnectionPool):
+class HTTPSPool(_EngagingPool, HTTPSConnectionPool):
     ConnectionCls = TrackedHTTPSConnection
-
-    def urlopen(self, *args: Any, **kwargs: Any) -> Any:
-        ATTEMPT.engaged = True
-        return super().urlopen(*args, **kwargs)
 
 
 class UnverifiedHTTPSPool(HTTPSPool):
