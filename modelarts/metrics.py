@@ -129,17 +129,22 @@ def _values(value: Any, where: str) -> Dict[str, float]:
     return {str(k): _number(v, f"{where}.{k}") for k, v in value.items() if v is not None}
 
 
+def _object(value: Any, field: str) -> Mapping[str, Any]:
+    """``value`` if it is a JSON object; ``None`` reads as an empty one."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ResponseFormatError("expected an object", field=field)
+    return value
+
+
 def _model(value: Any) -> ModelMetrics:
     name = "model_metric_list"
     data = _parsed(value, name)
     if data is None:
         return ModelMetrics()
-    if not isinstance(data, Mapping):
-        raise ResponseFormatError("expected an object", field=name)
-    total_block = data.get("total_metric")
-    total_block = {} if total_block is None else total_block
-    if not isinstance(total_block, Mapping):
-        raise ResponseFormatError("expected an object", field=f"{name}.total_metric")
+    data = _object(data, name)
+    total_block = _object(data.get("total_metric"), f"{name}.total_metric")
     total = _values(
         total_block.get("total_metric_values"), f"{name}.total_metric.total_metric_values"
     )
@@ -150,12 +155,9 @@ def _model(value: Any) -> ModelMetrics:
     classes = []
     for index, item in enumerate(items):
         where = f"{name}.metric[{index}]"
-        if not isinstance(item, Mapping):
+        if not isinstance(item, Mapping):  # None is no item
             raise ResponseFormatError("expected an object", field=where)
-        meta = item.get("metric_meta")
-        meta = {} if meta is None else meta
-        if not isinstance(meta, Mapping):
-            raise ResponseFormatError("expected an object", field=f"{where}.metric_meta")
+        meta = _object(item.get("metric_meta"), f"{where}.metric_meta")
         values = _values(item.get("metric_values"), f"{where}.metric_values")
         classes.append(ClassMetrics(meta.get("class_name"), meta.get("class_id"), values))
     return ModelMetrics(total, tuple(classes))
@@ -166,8 +168,7 @@ def _system(value: Any) -> SystemMetrics:
     data = _parsed(value, name)
     if data is None:
         return SystemMetrics()
-    if not isinstance(data, Mapping):
-        raise ResponseFormatError("expected an object", field=name)
+    data = _object(data, name)
     series: Dict[str, Tuple[float, ...]] = {}
     interval: Optional[float] = None
     for key, points in data.items():
