@@ -55,7 +55,7 @@ import threading
 import uuid
 from email.utils import format_datetime
 from typing import Any, Callable, Dict, List, Optional, Pattern, Tuple
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..clock import Clock, SystemClock
 from ..errors import ConnectionLostError
@@ -265,9 +265,8 @@ class FakeModelArts(FakeJobs, FakeResources, FakeFaults, Transport):
 
     def _handle(self, request: Request, *, over_http: bool) -> Response:
         request_id = uuid.uuid4().hex
-        split = urlsplit(request.url)
-        path = unquote(split.path)
-        query = dict(parse_qsl(split.query, keep_blank_values=True))
+        path = unquote(urlsplit(request.url).path)
+        query = dict(request.query)
         handler, params, authenticated, path_known = self._match(request.method, path)
         fault = self._faults.draw(FakeRequest(request, params, ""))
         context = FaultContext(request, request_id, over_http, self.clock.sleep)
