@@ -6,8 +6,9 @@
     Session(retry=Retry(total=8, deadline=60))     # patient
     Session(retry=Retry(total=0))                  # never retry
 
-Rules (contract, "Session"): GET, PUT and DELETE are retried on connection
-errors, on a lost connection or read timeout, and on 429/500/502/503/504; any
+Rules (as README.md promises; ``tests/test_retry.py`` and
+``tests/test_session_retry.py`` hold them): GET, PUT and DELETE are retried on
+connection errors, on a lost connection or read timeout, and on 429/500/502/503/504; any
 method, POST included, is retried when the connection could not be opened
 (``ConnectError``: the server provably never saw it). Waits grow
 exponentially with *full jitter* (a uniform draw between 0 and the cap), a
