@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING
 
 from .._lazy import lazy_attributes
 from .._readonly import ReadOnlyMapping, ReadOnlySequence, read_only
-from ._convert import Bad, DataSource, Parameter, Volume, kind_of, to_id
+from ._convert import Bad, kind_of, to_id
 from ._record import Record
+from ._structures import DataSource, Parameter, Volume
 from .envelope import Envelope, V1Body, load_envelope
 from .versions import Version, VersionsPage, load_version_detail, load_versions_page
 

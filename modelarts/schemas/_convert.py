@@ -6,9 +6,8 @@ of the final type. Plain functions, no marshmallow, so the generated loaders
 and the marshmallow fields derived from the same declarations agree on every
 value. The server is sloppy in documented ways (Huawei's pages
 modelarts_03_0047 and modelarts_03_0049 show both): numbers arrive as strings,
-JSON as text, any field as ``null``; all of that converts. The small value
-types a converter builds (``Parameter``, ``DataSource``, ``Volume``) live here
-with it.
+JSON as text, any field as ``null``; all of that converts. The arrays of
+objects (run parameters, data sources, volumes) are in ``schemas._structures``.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from typing import (
     Generic,
     List,
     Mapping,
-    NamedTuple,
     Optional,
     Tuple,
     TypeVar,
@@ -36,22 +34,16 @@ from ..job_status import JobStatus
 __all__ = [
     "BOOL",
     "CODE",
-    "DATA_SOURCES",
     "DURATION_MS",
     "ID",
     "INT",
     "JSON",
     "MS_TIME",
     "NAMES",
-    "PARAMETERS",
     "STATUS",
     "TEXT",
-    "VOLUMES",
     "Bad",
-    "DataSource",
     "Kind",
-    "Parameter",
-    "Volume",
     "kind_of",
 ]
 
@@ -229,119 +221,6 @@ def to_iso_datetime(value: Any) -> Optional[datetime]:
         raise Bad(f"not a valid time: {kind_of(value)}") from None
 
 
-def _objects(value: Any, what: str) -> List[Mapping[str, Any]]:
-    if not isinstance(value, list):
-        raise Bad(f"expected an array of {what}, got {kind_of(value)}")
-    for index, item in enumerate(value):
-        if not isinstance(item, dict):
-            raise Bad(f"expected an object, got {kind_of(item)}", (index,))
-    return value
-
-
-def _text_in(item: Mapping[str, Any], key: str, index: int) -> Optional[str]:
-    try:
-        return to_text(item.get(key))
-    except Bad as exc:
-        raise exc.under(index, key) from None
-
-
-class Parameter(NamedTuple):
-    """One run argument, ``--label=value``. Numbers the server sent are given as text."""
-
-    label: Optional[str]
-    value: Optional[str]
-
-
-def _parameter_value(value: Any) -> Optional[str]:
-    if value is None or isinstance(value, str):
-        return value
-    try:
-        return json.dumps(value, ensure_ascii=False, default=str)  # 0.01 -> "0.01", True -> "true"
-    except RecursionError:
-        # json.loads can build nesting deeper than json.dumps, called further
-        # down the stack, can walk.
-        raise Bad("expected a value, got one nested too deeply to show as text") from None
-
-
-def to_parameters(value: Any) -> Optional[Tuple[Parameter, ...]]:
-    if value is None:
-        return None
-    parameters = []
-    for i, item in enumerate(_objects(value, "{label, value} objects")):
-        label = _text_in(item, "label", i)
-        try:
-            text = _parameter_value(item.get("value"))
-        except Bad as exc:
-            raise exc.under(i, "value") from None
-        parameters.append(Parameter(label, text))
-    return tuple(parameters)
-
-
-class DataSource(NamedTuple):
-    """One entry of ``data_source``: an OBS path (``type`` "obs") or a dataset version."""
-
-    type: Optional[str]
-    data_url: Optional[str]
-    dataset_id: Optional[str]
-    dataset_version: Optional[str]
-
-
-def to_data_sources(value: Any) -> Optional[Tuple[DataSource, ...]]:
-    if value is None:
-        return None
-    return tuple(
-        DataSource(*(_text_in(item, key, i) for key in DataSource._fields))
-        for i, item in enumerate(_objects(value, "data sources"))
-    )
-
-
-class Volume(NamedTuple):
-    """One mounted volume; ``kind`` is the wire key (``nfs`` or ``host_path``)."""
-
-    kind: Optional[str]
-    src_path: Optional[str]
-    dest_path: Optional[str]
-    read_only: Optional[bool]
-    id: Optional[str]
-
-
-def _volume_setting(item: Mapping[str, Any], index: int) -> Tuple[str, Mapping[str, Any]]:
-    """``(kind, settings)`` of one volume: ``{"nfs": {...}}`` or ``{"host_path": {...}}``.
-
-    The first key holding an object names the kind; a kind whose settings are
-    ``null`` gives a volume of unknown paths; a volume without any kind, or
-    whose settings are text, a number or an array, is refused.
-    """
-    for key, spec in item.items():
-        if isinstance(spec, dict):
-            return key, spec
-    for key, spec in item.items():
-        if spec is not None:
-            raise Bad(f"expected an object of volume settings, got {kind_of(spec)}", (index, key))
-    if not item:
-        raise Bad("expected an nfs or host_path object, got an empty object", (index,))
-    return next(iter(item)), {}
-
-
-def to_volumes(value: Any) -> Optional[Tuple[Volume, ...]]:
-    if value is None:
-        return None
-    volumes = []
-    for i, item in enumerate(_objects(value, "volumes")):
-        kind, spec = _volume_setting(item, i)
-        path = (i, kind)
-        key = "read_only"
-        try:
-            flag = to_bool(spec.get(key))
-            texts = []
-            for key in ("src_path", "dest_path", "id"):
-                texts.append(to_text(spec.get(key)))
-        except Bad as exc:
-            raise exc.under(*path, key) from None
-        volumes.append(Volume(kind, texts[0], texts[1], flag, texts[2]))
-    return tuple(volumes)
-
-
 def to_names(value: Any) -> Tuple[str, ...]:
     """``log_file_list``: documented as String, sent as an array; accept both."""
     if value is None:
@@ -397,59 +276,6 @@ def ms_to_datetime(millis: int) -> datetime:
 
 def ms_to_timedelta(millis: int) -> timedelta:
     return timedelta(milliseconds=millis)
-
-
-# Quick tests that an array is already in its plain wire form, so that loading a
-# page only checks it and the typed tuples are built on first read. Anything
-# else goes through the converter at load, which checks (and blames) it fully.
-
-_TEXT_OR_NULL = (str, type(None))
-
-
-def plain_parameters(value: Any) -> bool:
-    """``[{"label": "...", "value": "..."}, ...]`` with text labels and values."""
-    if type(value) is not list:
-        return False
-    for item in value:
-        if type(item) is not dict:
-            return False
-        get = item.get
-        if type(get("label")) not in _TEXT_OR_NULL or type(get("value")) not in _TEXT_OR_NULL:
-            return False
-    return True
-
-
-def plain_data_sources(value: Any) -> bool:
-    """An array of objects whose documented keys are text or absent."""
-    if type(value) is not list:
-        return False
-    for item in value:
-        if type(item) is not dict:
-            return False
-        get = item.get
-        for key in DataSource._fields:
-            if type(get(key)) not in _TEXT_OR_NULL:
-                return False
-    return True
-
-
-def plain_volumes(value: Any) -> bool:
-    """An array of ``{"nfs" | "host_path": {...}}`` objects of text paths and a boolean flag."""
-    if type(value) is not list:
-        return False
-    for item in value:
-        if type(item) is not dict or len(item) != 1:
-            return False
-        for spec in item.values():
-            if type(spec) is not dict:
-                return False
-            get = spec.get
-            if type(get("read_only")) not in (bool, type(None)):
-                return False
-            for key in ("src_path", "dest_path", "id"):
-                if type(get(key)) not in _TEXT_OR_NULL:
-                    return False
-    return True
 
 
 class Kind(Generic[T]):
@@ -514,25 +340,4 @@ DURATION_MS: Kind[timedelta] = Kind(
     lazy=ms_to_timedelta,
 )
 JSON: Kind[Any] = Kind("json", to_json, "type(v) is str", lazy=to_json)
-PARAMETERS: Kind[Tuple[Parameter, ...]] = Kind(
-    "parameters",
-    to_parameters,
-    "plain_parameters(v)",
-    lazy=to_parameters,
-    names={"plain_parameters": plain_parameters},
-)
-DATA_SOURCES: Kind[Tuple[DataSource, ...]] = Kind(
-    "data-sources",
-    to_data_sources,
-    "plain_data_sources(v)",
-    lazy=to_data_sources,
-    names={"plain_data_sources": plain_data_sources},
-)
-VOLUMES: Kind[Tuple[Volume, ...]] = Kind(
-    "volumes",
-    to_volumes,
-    "plain_volumes(v)",
-    lazy=to_volumes,
-    names={"plain_volumes": plain_volumes},
-)
 NAMES: Kind[Tuple[str, ...]] = Kind("names", to_names, "False")

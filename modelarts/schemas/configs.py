@@ -13,8 +13,9 @@ into ``JobConfig``; what a body leaves out is ``None``.
 
 from __future__ import annotations
 
-from ._convert import CODE, DATA_SOURCES, INT, MS_TIME, PARAMETERS, TEXT, VOLUMES
+from ._convert import CODE, INT, MS_TIME, TEXT
 from ._record import Record, field, items
+from ._structures import DATA_SOURCES, PARAMETERS, VOLUMES
 from .envelope import V1Body
 
 __all__ = ["ConfigsPage", "JobConfig", "load_config_detail", "load_configs_page"]

@@ -20,19 +20,17 @@ from ..job_status import JobStatus
 from ._convert import (
     BOOL,
     CODE,
-    DATA_SOURCES,
     DURATION_MS,
     ID,
     INT,
     JSON,
     MS_TIME,
-    PARAMETERS,
     STATUS,
     TEXT,
-    VOLUMES,
     Path,
 )
 from ._record import Origin, Record, field, items
+from ._structures import DATA_SOURCES, PARAMETERS, VOLUMES
 from .envelope import V1Body
 
 __all__ = ["Version", "VersionsPage", "load_version_detail", "load_versions_page"]
