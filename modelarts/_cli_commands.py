@@ -196,26 +196,29 @@ def confirm(ctx: Context, args: Any, question: str) -> None:
         raise Aborted("aborted; nothing was changed")
 
 
-def stop_version(ctx: Context, args: Any) -> int:
+def _version_action(
+    ctx: Context, args: Any, verb: str, doing: str, warning: str, act: Callable[[TrainingJob], Any]
+) -> int:
+    """Stop or delete one version: check the ids, ask, act, say what is happening."""
     job_id = normalize_id(args.job_id, "JOB_ID")
     version_id = normalize_id(args.version_id, "VERSION_ID")
-    may_proceed(ctx, args, f"stop version {version_id} of job {job_id}")
+    what = f"version {version_id} of job {job_id}"
+    may_proceed(ctx, args, f"{verb} {what}")
     version = TrainingJob(ctx.session(), job_id, version_id)
-    confirm(ctx, args, f"Stop version {version_id} of job {job_id}?")
-    version.stop_job_version()
-    ctx.console.out(f"stopping version {version_id} of job {job_id}\n")
+    confirm(ctx, args, f"{verb.capitalize()} {what}?{warning}")
+    act(version)
+    ctx.console.out(f"{doing} {what}\n")
     return 0
+
+
+def stop_version(ctx: Context, args: Any) -> int:
+    return _version_action(ctx, args, "stop", "stopping", "", TrainingJob.stop_job_version)
 
 
 def delete_version(ctx: Context, args: Any) -> int:
-    job_id = normalize_id(args.job_id, "JOB_ID")
-    version_id = normalize_id(args.version_id, "VERSION_ID")
-    may_proceed(ctx, args, f"delete version {version_id} of job {job_id}")
-    version = TrainingJob(ctx.session(), job_id, version_id)
-    confirm(ctx, args, f"Delete version {version_id} of job {job_id}? This cannot be undone.")
-    version.delete_job_version()
-    ctx.console.out(f"deleting version {version_id} of job {job_id}\n")
-    return 0
+    return _version_action(
+        ctx, args, "delete", "deleting", " This cannot be undone.", TrainingJob.delete_job_version
+    )
 
 
 def delete_job(ctx: Context, args: Any) -> int:
