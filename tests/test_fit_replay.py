@@ -18,7 +18,7 @@ from modelarts.transport import FixtureTransport
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "fixtures" / "job_create_wait_logs.json"
-SCRIPT = ROOT / "examples" / "old_sdk_fit_and_poll.py"
+SCRIPT = ROOT / "tests" / "data" / "old_sdk_fit_and_poll.py"
 
 
 def _recorder() -> ModuleType:

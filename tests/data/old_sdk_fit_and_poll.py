@@ -4,9 +4,9 @@ It uses only the old SDK's names (imports, Estimator keywords, the dict fields
 of ``get_job_info()``, ``JOB_STATE``), so it runs unchanged on this SDK::
 
     python -m modelarts.testing --version-seconds 1 > fake.env &   # a fake ModelArts
-    . ./fake.env && python examples/old_sdk_fit_and_poll.py
+    . ./fake.env && python tests/data/old_sdk_fit_and_poll.py
 
-    MODELARTS_FIXTURE=run.json python examples/old_sdk_fit_and_poll.py   # records (then replays)
+    MODELARTS_FIXTURE=run.json python tests/data/old_sdk_fit_and_poll.py   # records (then replays)
 """
 
 import time
