@@ -1,6 +1,6 @@
 """``TrainingJob.metrics()``: a version's model and system metrics, typed, from the fake cloud.
 
-The fake's metrics grow as a version runs on its clock (modelarts/testing/_catalog.py):
+The fake's metrics grow as a version runs on its clock (modelarts/testing/catalog.py):
 the system series gain a sample every 10 s of running time, the model figures climb
 towards their final values, which a COMPLETED version reports in full.
 """

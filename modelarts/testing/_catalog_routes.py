@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import List, Tuple
 
-from . import _offerings as offerings
+from . import offerings
 from ._parsing import (
     Answer,
     Incoming,

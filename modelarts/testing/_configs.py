@@ -26,8 +26,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from . import _offerings as offerings
-from ._catalog import BUCKET
+from . import offerings
 from ._job_seeding import StoreError, not_found
 from ._parsing import (
     Answer,
@@ -42,6 +41,7 @@ from ._parsing import (
     text,
 )
 from ._run_settings import run_settings
+from .catalog import BUCKET
 
 __all__ = [
     "CONFIG_NAME",

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from ..clock import Clock
-from . import _catalog as catalog
-from . import _offerings as offerings
+from . import catalog, offerings
 from ._model import (
     ACTIVE_STATUSES,
     COMPLETED,

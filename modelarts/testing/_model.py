@@ -10,8 +10,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from . import _catalog as catalog
-from . import _offerings as offerings
+from . import catalog, offerings
 
 __all__ = [
     "ACTIVE_STATUSES",

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Dict, Optional
 
-from . import _offerings as offerings
+from . import offerings
 from ._parsing import bad, text, whole
 
 __all__ = ["run_settings"]

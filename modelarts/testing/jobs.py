@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
-from . import _catalog as catalog
+from . import catalog
 from ._job_seeding import FIRST_JOB_ID as FIRST_JOB_ID
 from ._job_seeding import FIRST_VERSION_ID as FIRST_VERSION_ID
 from ._job_seeding import (

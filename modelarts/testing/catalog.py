@@ -5,7 +5,7 @@ notes (``list_versions``/``version_detail`` from the Chinese docs, the use-case
 capture and a third-party client's capture). The fake builds its answers from
 these tables and never from the SDK's schemas: it is the independent
 counterpart the SDK is tested against. The engines, flavors and algorithms
-on offer are in ``_offerings``.
+on offer are in ``offerings``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional
 
-from ._offerings import Engine, Spec, engine_record
+from .offerings import Engine, Spec, engine_record
 
 __all__ = [
     "BUCKET",
