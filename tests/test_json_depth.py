@@ -1,5 +1,6 @@
 """``json_depth`` (modelarts/transport/_fixture_model.py): the nesting of JSON text, counted
-on the bytes; quotes and brackets inside strings, escaped or not, never count."""
+on the bytes; quotes and brackets inside strings, escaped or not, never count. And
+``capped_depth``, the nesting of a parsed value, counted up to a cap."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from modelarts.transport._fixture_model import json_depth
+from modelarts.transport._fixture_model import capped_depth, json_depth
 
 
 def _depth(value: Any) -> int:
@@ -53,3 +54,28 @@ def test_it_agrees_with_parsing_on_random_documents() -> None:
         document = value(0)
         for text in (json.dumps(document), json.dumps(document, ensure_ascii=False, indent=2)):
             assert json_depth(text.encode()) == _depth(document), text
+
+
+def test_capped_depth_is_the_depth_up_to_the_cap() -> None:
+    rng = random.Random(7)
+
+    def value(level: int) -> Any:
+        roll = rng.random()
+        if level > 8 or roll < 0.25:
+            return rng.choice([1, 2.5, "[[", None, True])
+        if roll < 0.6:
+            return [value(level + 1) for _ in range(rng.randint(0, 4))]
+        return {str(n): value(level + 1) for n in range(rng.randint(0, 4))}
+
+    for _ in range(2000):
+        document = value(0)
+        for cap in (1, 2, 3, 5, 100):
+            assert capped_depth(document, cap) == min(_depth(document), cap), document
+
+
+def test_capped_depth_never_recurses_past_its_cap() -> None:
+    deep: Any = []
+    for _ in range(50_000):  # far past the interpreter's recursion limit
+        deep = [deep]
+    assert capped_depth(deep, 101) == 101
+    assert capped_depth({"a": [1, 2, {"b": deep}]}, 101) == 101

@@ -268,8 +268,8 @@ class _Coverage:
 
     def note(self, path: Path, transport: "RecordingTransport") -> None:
         described = {
-            index: f"{interaction.request.method} {interaction.request.target()}"
-            for index, interaction in enumerate(transport.fixture.interactions)
+            index: f"{request.method} {request.target()}"
+            for index, request in enumerate(transport.recorded_requests)
         }
         played = set(described) - set(transport.unplayed())
         entry = self.files.setdefault(path, (described, set()))

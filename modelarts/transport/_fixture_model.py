@@ -15,8 +15,10 @@ from types import MappingProxyType
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
 from .. import __version__
+from ..errors import FixtureFormatError
+from ._body_spans import JSONText, decode
 from ._content_coding import coding_of, encode_content
-from .base import Request, Response, compact_json
+from .base import CONTAINERS, Request, Response, compact_json
 
 __all__ = [
     "EMPTY_BODY",
@@ -61,13 +63,43 @@ _NO_HEADERS: Mapping[str, str] = MappingProxyType({})
 
 
 class Body(NamedTuple):
-    """A body as stored: ``kind`` is ``empty``, ``json``, ``text`` or ``binary``."""
+    """A body as stored: ``kind`` is ``empty``, ``json``, ``text`` or ``binary``.
+
+    Or ``json-text``: a JSON answer a replay-only load left unparsed (its value a
+    ``JSONText``, see ``_body_spans``); ``resolved()`` parses and checks it.
+    """
 
     kind: str = "empty"
     value: Any = None
 
+    def resolved(self) -> "Body":
+        """This body, a ``json-text`` one parsed (a fresh value each time) and checked.
+
+        Raises ``FixtureFormatError`` naming the file, interaction and field when
+        the text is not one strict JSON value, or nests too deep to parse. (Its
+        depth is not held to ``MAX_JSON_DEPTH``: that limit keeps the recorder's
+        walks over stored bodies safe, and a replay-only load, the one that
+        defers answers, hands each one over as parsed, as a live answer is.)
+        """
+        if self.kind != "json-text":
+            return self
+        span: JSONText = self.value
+        try:
+            value = decode(span, _STRICT)
+        except RecursionError:
+            raise FixtureFormatError(f"{span.where}: nested too deeply to read") from None
+        except ValueError as exc:
+            raise FixtureFormatError(
+                f"{span.where}: not one JSON value as written: {exc}. A body the recorder "
+                "wrote closes on a line indented like its opening line; reformat the file "
+                "that way or record it again"
+            ) from None
+        return Body("json", value)
+
     def to_bytes(self) -> bytes:
         """The bytes a replayed response carries."""
+        if self.kind == "json-text":
+            return self.resolved().to_bytes()
         if self.kind == "json":
             return compact_json(self.value).encode("utf-8")
         if self.kind == "text":
@@ -78,6 +110,8 @@ class Body(NamedTuple):
 
     def match_key(self) -> str:
         """Equal for equal content: JSON compared parsed, so key order and spacing don't matter."""
+        if self.kind == "json-text":
+            return self.resolved().match_key()
         if self.kind == "json":
             return "json:" + json.dumps(self.value, sort_keys=True, separators=(",", ":"))
         if self.kind == "text":
@@ -88,6 +122,8 @@ class Body(NamedTuple):
 
     def summary(self, limit: int = 200) -> str:
         """A one-line description for error messages."""
+        if self.kind == "json-text":
+            return self.resolved().summary(limit)
         if self.kind == "json":
             text = compact_json(self.value)
         elif self.kind == "text":
@@ -125,21 +161,34 @@ class StoredResponse(NamedTuple):
     headers: Mapping[str, str] = _NO_HEADERS
     body: Body = EMPTY_BODY
 
-    def to_response(self, request: Optional[Request] = None) -> Response:
+    def to_response(
+        self, request: Optional[Request] = None, *, handed_over: bool = False
+    ) -> Response:
         """A fresh ``Response`` answering ``request``.
 
         A JSON body is handed over parsed (``Response(json=...)``): a Session
-        copies it rather than decoding bytes encoded a moment before. A body
-        recorded with a ``content-encoding`` is stored decoded and encoded
+        reads it rather than decoding bytes encoded a moment before, and gets a
+        copy unless ``handed_over`` says nothing else holds this value any more
+        (as for a ``json-text`` body, parsed afresh for each response).
+        A body recorded with a ``content-encoding`` is stored decoded and encoded
         again here, so the header stays true.
         """
+        body = self.body.resolved()
+        if body is not self.body:
+            handed_over = True  # parsed just now: nobody else holds the value
         coding = coding_of(self.headers.get("content-encoding"))
         if coding:
-            data = encode_content(self.body.to_bytes(), coding)
+            data = encode_content(body.to_bytes(), coding)
             return Response(self.status, dict(self.headers), data, request=request)
-        if self.body.kind == "json":
-            return Response(self.status, dict(self.headers), json=self.body.value, request=request)
-        return Response(self.status, dict(self.headers), self.body.to_bytes(), request=request)
+        if body.kind == "json":
+            return Response(
+                self.status,
+                dict(self.headers),
+                json=body.value,
+                request=request,
+                handed_over=handed_over,
+            )
+        return Response(self.status, dict(self.headers), body.to_bytes(), request=request)
 
 
 class Interaction(NamedTuple):
@@ -201,6 +250,32 @@ def json_depth(data: bytes) -> int:
     return max(0, max(accumulate(map(_BRACKET_STEP.__getitem__, skeleton))))
 
 
+def capped_depth(value: Any, cap: int) -> int:
+    """How many arrays and objects parsed JSON ``value`` nests, or ``cap`` if at least that many.
+
+    Checks a loaded fixture's bodies, so it is cheap where bodies are big: it
+    never recurses more than ``cap`` levels, visits containers only, and passes
+    over the arrays and objects that hold no container (series of numbers, flat
+    records: most of them) in C, with ``map(type, ...)``.
+    """
+    kind = type(value)
+    if kind is dict:
+        items = value.values()
+    elif kind is list:
+        items = value
+    else:
+        return 0
+    if cap <= 1 or CONTAINERS.isdisjoint(map(type, items)):
+        return 1
+    deepest = 0
+    for item in items:
+        if type(item) in CONTAINERS:
+            deepest = max(deepest, capped_depth(item, cap - 1))
+            if deepest >= cap - 1:
+                break
+    return 1 + deepest
+
+
 def _drop_escaped_quotes(data: bytes, skeleton: bytes) -> bytes:
     """``skeleton`` (``data`` without the bytes ``_NOT_SYNTAX`` names) with its backslashes
     gone and every quote a backslash escaped in ``data``.
@@ -225,6 +300,10 @@ def _drop_escaped_quotes(data: bytes, skeleton: bytes) -> bytes:
 
 def reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+_STRICT = json.JSONDecoder(parse_constant=reject_constant)
+
 
 
 def _unique_object(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:

@@ -118,6 +118,7 @@ def _decode_path(raw: str) -> str:
 def _scrub_body(body: Body, redactor: Redactor) -> Body:
     # Account ids go whatever the API: a v1 body recorded under AK/SK may name the
     # domain, the user or another project, and such a Session never learnt them.
+    body = body.resolved()
     if body.kind == "json":
         return Body("json", _scrub_keys(redactor.scrub_json(body.value, account=True), redactor))
     if body.kind == "text":
@@ -184,23 +185,37 @@ def match_key(request: StoredRequest) -> MatchKey:
 class Take(NamedTuple):
     """The outcome of asking for the next recording of a request."""
 
-    interaction: Optional[Interaction]
+    response: Optional[StoredResponse]
     call: int  # this is the call-th identical request
     recorded: int  # how many times it was recorded
 
 
 class Replayer:
-    """An index of interactions by match key, served in recorded order; thread-safe."""
+    """An index of interactions by match key, served in recorded order; thread-safe.
+
+    With ``hand_over=True`` (for a transport that never writes the file back)
+    and without ``allow_repeats``, the replayer lets go of an answer as it
+    serves it: nothing else holds it, so its JSON can reach the caller without
+    a copy (``StoredResponse.to_response(handed_over=True)``). The requests are
+    kept, for ``unplayed`` and for the message of an unmatched request.
+    """
 
     def __init__(
-        self, interactions: Sequence[Interaction], path: Path, *, allow_repeats: bool = False
+        self,
+        interactions: Sequence[Interaction],
+        path: Path,
+        *,
+        allow_repeats: bool = False,
+        hand_over: bool = False,
     ) -> None:
         self.path = path.absolute()
         self.allow_repeats = allow_repeats
-        self._interactions = tuple(interactions)
+        self.hands_over = hand_over and not allow_repeats  # a repeat serves it again
+        self.requests = tuple(interaction.request for interaction in interactions)
+        self._responses: List[Optional[StoredResponse]] = [i.response for i in interactions]
         self._index: Dict[MatchKey, List[int]] = {}
-        for position, interaction in enumerate(self._interactions):
-            self._index.setdefault(match_key(interaction.request), []).append(position)
+        for position, stored in enumerate(self.requests):
+            self._index.setdefault(match_key(stored), []).append(position)
         self._calls: Dict[MatchKey, int] = {}
         self._played: "set[int]" = set()
         self._lock = threading.Lock()
@@ -218,12 +233,15 @@ class Replayer:
             else:
                 return Take(None, call, len(positions))
             self._played.add(position)
-        return Take(self._interactions[position], call, len(positions))
+            response = self._responses[position]
+            if self.hands_over:
+                self._responses[position] = None  # served once: the caller's now
+        return Take(response, call, len(positions))
 
     def unplayed(self) -> List[int]:
         """Indexes of the interactions not replayed yet."""
         with self._lock:
-            return [i for i in range(len(self._interactions)) if i not in self._played]
+            return [i for i in range(len(self.requests)) if i not in self._played]
 
     def unmatched(
         self, request: StoredRequest, take: Take, redactor: Redactor, hint: str = RECORD_HINT
@@ -233,7 +251,7 @@ class Replayer:
             "no recorded interaction matches this request",
             f"  request: {request.method} {request.target()}",
             f"  body:    {request.body.summary()}",
-            f"  fixture: {self.path} ({len(self._interactions)} interactions)",
+            f"  fixture: {self.path} ({len(self.requests)} interactions)",
         ]
         if take.recorded:
             lines.append(
@@ -245,7 +263,7 @@ class Replayer:
         if closest:
             lines.append("closest recorded requests:")
             for position, notes in closest:
-                stored = self._interactions[position].request
+                stored = self.requests[position]
                 lines.append(f"  #{position}: {stored.method} {stored.target()}")
                 lines.extend(f"      - {note}" for note in notes)
         else:
@@ -256,7 +274,7 @@ class Replayer:
     def _closest(self, request: StoredRequest, count: int) -> List[Tuple[int, List[str]]]:
         scored = []
         for positions in self._index.values():
-            stored = self._interactions[positions[0]].request
+            stored = self.requests[positions[0]]
             score, notes = differences(request, stored)
             if not notes:
                 notes = [f"identical; all {len(positions)} recordings already replayed"]

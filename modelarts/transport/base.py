@@ -255,10 +255,13 @@ class Response:
     does), as that value; ``body`` encodes such a value when read and
     ``json()`` decodes bytes when called. ``json()`` of a JSON-built response
     returns a fresh copy, so a caller changing it never changes a recording
-    that may be replayed again.
+    that may be replayed again. A builder that keeps no reference to the value
+    says so with ``handed_over=True``: the first ``json()`` then returns the
+    value itself, as decoding bytes would have given a value of the caller's
+    own (later calls copy it as it then is, and so does ``body``).
     """
 
-    __slots__ = ("status", "headers", "request", "_body", "_json")
+    __slots__ = ("status", "headers", "request", "_body", "_json", "_handed_over")
 
     def __init__(
         self,
@@ -268,17 +271,20 @@ class Response:
         request: Optional[Request] = None,
         *,
         json: Any = _NO_JSON,
+        handed_over: bool = False,
     ) -> None:
         self.status = status
         self.headers = headers if isinstance(headers, Headers) else Headers(headers)
         self.request = request
         self._body: Optional[bytes] = bytes(body)
         self._json: Any = None
+        self._handed_over = False
         if json is not _NO_JSON:
             if body:
                 raise TypeError("a Response has one body: pass body= or json=, not both")
             self._body = None
             self._json = json
+            self._handed_over = handed_over
 
     @property
     def body(self) -> bytes:
@@ -294,6 +300,9 @@ class Response:
         JSON, or ``RecursionError`` when they nest too deep to parse.
         """
         if self._body is None:
+            if self._handed_over:
+                self._handed_over = False
+                return self._json
             return _copy_json(self._json)
         return jsonlib.loads(self._body)
 
@@ -325,11 +334,28 @@ def compact_json(value: Any) -> str:
     return text
 
 
+#: The types of parsed JSON that hold other values.
+CONTAINERS = frozenset((dict, list))
+
+
 def _copy_json(value: Any) -> Any:
+    """A copy of parsed JSON that shares only the immutable leaves.
+
+    Containers whose items are all leaves (the common case: arrays of numbers,
+    flat objects) are copied by C in one call; ``map(type, ...)`` finds them
+    without a Python step per item.
+    """
     kind = type(value)
     if kind is dict:
-        return {key: _copy_json(item) for key, item in value.items()}
+        copied = value.copy()
+        if not CONTAINERS.isdisjoint(map(type, value.values())):
+            for key, item in value.items():
+                if type(item) in CONTAINERS:
+                    copied[key] = _copy_json(item)
+        return copied
     if kind is list:
+        if CONTAINERS.isdisjoint(map(type, value)):
+            return value.copy()
         return [_copy_json(item) for item in value]
     return value  # str, int, float, bool, None: immutable
 

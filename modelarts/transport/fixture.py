@@ -73,6 +73,7 @@ from .fixture_files import write_rendered
 from .fixture_format import (
     Fixture,
     Interaction,
+    StoredRequest,
     load_fixture,
     render_fixture,
 )
@@ -146,12 +147,24 @@ class RecordingTransport(Transport):
                 f"record mode {self.mode.value!r} sends unmatched requests on: pass the "
                 "transport to record through (RecordingTransport(Urllib3Transport(), ...))"
             )
-        #: What the file held when this transport was made (empty in mode ``all``).
-        self.fixture = Fixture()
-        if self.mode is not RecordMode.ALL and self._existed:
-            self.fixture = load_fixture(self.path)
         self._replays = self.mode is not RecordMode.ALL and self._existed
-        self._replayer = Replayer(self.fixture.interactions, self.path, allow_repeats=allow_repeats)
+        loaded = Fixture()
+        if self._replays:
+            # A transport that only replays parses each answer when it serves it.
+            loaded = load_fixture(self.path, defer_answers=not self._records)
+        # What a recording writes back ahead of its new interactions. A transport
+        # that only replays keeps nothing but the replayer, which hands each
+        # answer over as it serves it (no copy: see Replayer).
+        self._kept = loaded.interactions if self._records else ()
+        self._replayer = Replayer(
+            loaded.interactions,
+            self.path,
+            allow_repeats=allow_repeats,
+            hand_over=not self._records,
+        )
+        #: The requests of the interactions the file held when this transport was
+        #: made, in order (empty in mode ``all``); ``unplayed()`` indexes them.
+        self.recorded_requests: Tuple[StoredRequest, ...] = self._replayer.requests
         self._hint = _REPLAY_ONLY_HINT if inner is None else RECORD_HINT
         self._lock = threading.Lock()
         self._new: List[Tuple[Request, Response]] = []
@@ -176,8 +189,8 @@ class RecordingTransport(Transport):
             redactor = redactor_of(request.extensions)
             stored = normalise_request(request, redactor)
             take = self._replayer.take(stored)
-            if take.interaction is not None:
-                return take.interaction.response.to_response(request)
+            if take.response is not None:
+                return take.response.to_response(request, handed_over=self._replayer.hands_over)
             if not self._records:
                 raise self._replayer.unmatched(stored, take, redactor, self._hint)
         assert self.inner is not None  # checked in __init__ for every recording mode
@@ -225,7 +238,7 @@ class RecordingTransport(Transport):
             )
 
     def unplayed(self) -> List[int]:
-        """Indexes of the recorded interactions (of ``fixture``) not replayed yet."""
+        """Indexes of the recorded interactions (of ``recorded_requests``) not replayed yet."""
         return self._replayer.unplayed()
 
     def close(self) -> None:
@@ -281,7 +294,7 @@ class RecordingTransport(Transport):
             for request, response in new
         )
         fixture = Fixture(
-            interactions=self.fixture.interactions + recorded,
+            interactions=self._kept + recorded,
             sdk_version=__version__,
             recorded_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         )

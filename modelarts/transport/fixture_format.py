@@ -52,6 +52,10 @@ file next to the fixture, named as above after it, whose content still hashes
 to its name: a symbolic link (it could point at any file on the machine), a
 hard link, a directory or device, another fixture's file or a changed one is a
 ``FixtureFormatError``.
+
+A transport that only replays loads with ``defer_answers``: the JSON answers
+stay text until replayed (``_body_spans``), which for the layout above costs a
+fraction of parsing them all up front.
 """
 
 from __future__ import annotations
@@ -59,10 +63,11 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Dict, NamedTuple, Optional, Tuple, Union
+from typing import Any, Dict, NamedTuple, Optional, Sequence, Tuple, Union
 
 from .. import __version__
 from ..errors import FixtureError, FixtureFormatError, FixtureNotFoundError
+from ._body_spans import JSONText, cut_bodies, span_index
 from ._fixture_model import (
     EMPTY_BODY,
     MAX_JSON_DEPTH,
@@ -72,6 +77,7 @@ from ._fixture_model import (
     StoredRequest,
     StoredResponse,
     body_from_bytes,
+    capped_depth,
     json_depth,
     reject_constant,
     sha256_hex,
@@ -100,8 +106,6 @@ FORMAT_VERSION = 1
 PathLike = Union[str, "os.PathLike[str]"]
 
 _INLINE_LIST_WIDTH = 72
-# The levels of the file around a body: document, interactions, interaction, request/response.
-_FRAME_DEPTH = 4
 
 
 # -- writing --------------------------------------------------------------------
@@ -185,6 +189,7 @@ def render_fixture(fixture: Fixture, path: PathLike) -> RenderedFixture:
 
 
 def _put_body(doc: Dict[str, Any], body: Body, prefix: str, side_files: Dict[str, bytes]) -> None:
+    body = body.resolved()
     if body.kind == "json":
         doc["json"] = body.value
     elif body.kind == "text":
@@ -199,12 +204,18 @@ def _put_body(doc: Dict[str, Any], body: Body, prefix: str, side_files: Dict[str
 # -- reading --------------------------------------------------------------------
 
 
-def load_fixture(path: PathLike) -> Fixture:
+def load_fixture(path: PathLike, *, defer_answers: bool = False) -> Fixture:
     """Read and validate a whole fixture file (and its side files).
 
     Raises ``FixtureError`` when the file does not exist and
     ``FixtureFormatError`` naming the file, the interaction and the field for
     anything malformed.
+
+    With ``defer_answers`` (for a transport that only replays) the JSON bodies
+    of the responses are cut out of the text unparsed (``_body_spans``): each
+    is a ``json-text`` body, parsed and checked when it is replayed, where a
+    malformed one raises the same ``FixtureFormatError``. Everything else is
+    checked here.
     """
     target = Path(path)
     try:
@@ -217,15 +228,21 @@ def load_fixture(path: PathLike) -> Fixture:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FixtureFormatError(f"{target}: not UTF-8 (byte {exc.start})") from None
-    depth = json_depth(raw)
-    if depth > MAX_JSON_DEPTH + _FRAME_DEPTH:
-        raise FixtureFormatError(
-            f"{target}: JSON nested too deeply ({depth} levels); a body in a fixture may "
-            f"nest at most {MAX_JSON_DEPTH} levels (modelarts.transport.fixture_format."
-            "MAX_JSON_DEPTH)"
-        )
+    cut = cut_bodies(text) if defer_answers else None
+    if cut is not None:
+        try:
+            frame = json.loads(cut.frame, parse_constant=reject_constant)
+            return _Reader(target, text, cut.spans).fixture(frame)
+        except (ValueError, RecursionError, FixtureFormatError):
+            pass  # the cut does not fit this file: the whole text says what is wrong
+    return _Reader(target).fixture(_parse(target, text))
+
+
+def _parse(target: Path, text: str) -> Any:
     try:
-        document = json.loads(text, parse_constant=reject_constant)
+        # The parser's own recursion limit guards it; each body's depth is checked
+        # once parsed (_Reader.body), cheaper than walking the text for it.
+        return json.loads(text, parse_constant=reject_constant)
     except RecursionError:
         raise FixtureFormatError(f"{target}: not valid JSON: nested too deeply to read") from None
     except ValueError as exc:
@@ -233,15 +250,26 @@ def load_fixture(path: PathLike) -> Fixture:
         if isinstance(exc, json.JSONDecodeError):
             where = f" at line {exc.lineno} column {exc.colno}"
         raise FixtureFormatError(f"{target}: not valid JSON{where}: {exc}") from None
-    return _Reader(target).fixture(document)
 
 
 class _Reader:
-    """Validates a parsed fixture document; every error names file, interaction, field."""
+    """Validates a parsed fixture document; every error names file, interaction, field.
 
-    def __init__(self, path: Path) -> None:
+    Given the ``text`` and body ``spans`` of a cut (``_body_spans``), it reads
+    the document's placeholders: a request body is parsed now, a response body
+    kept as ``json-text``; a placeholder anywhere else, or one not met, is a
+    cut that does not fit (``FixtureFormatError``, and ``load_fixture`` parses
+    the whole text instead).
+    """
+
+    def __init__(
+        self, path: Path, text: str = "", spans: Sequence[Tuple[int, int]] = ()
+    ) -> None:
         self.path = path
         self.index: Optional[int] = None
+        self.text = text
+        self.spans = spans
+        self.unread = set(range(len(spans)))
 
     def fail(self, field_name: str, problem: str) -> FixtureFormatError:
         where = f"interaction {self.index}, " if self.index is not None else ""
@@ -292,6 +320,8 @@ class _Reader:
             interactions.append(Interaction(self.request(item["request"]),
                                             self.response(item["response"])))
         self.index = None
+        if self.unread:
+            raise self.fail("interactions", "a body placeholder outside a json field")
         return Fixture(tuple(interactions), sdk_version, recorded_at)
 
     def request(self, doc: Any) -> StoredRequest:
@@ -342,7 +372,7 @@ class _Reader:
             return EMPTY_BODY
         key = present[0]
         if key == "json":
-            return Body("json", doc["json"])
+            return self.json_body(doc["json"], owner)
         value = self.string(doc[key], f"{owner}.{key}")
         if key == "text":
             try:
@@ -367,6 +397,25 @@ class _Reader:
                                              "recorded (its hash differs from its name); "
                                              "record the fixture again")
         return Body("binary", data)
+
+
+    def json_body(self, value: Any, owner: str) -> Body:
+        number = span_index(value, len(self.spans)) if self.spans else None
+        if number is not None:
+            if number not in self.unread:
+                raise self.fail(f"{owner}.json", "a body placeholder met twice")
+            self.unread.discard(number)
+            start, end = self.spans[number]
+            where = f"{self.path}: interaction {self.index}, field '{owner}.json'"
+            body = Body("json-text", JSONText(self.text, start, end, where))
+            if owner == "response":
+                return body  # parsed when replayed
+            value = body.resolved().value  # a request is matched on: parsed now
+        if capped_depth(value, MAX_JSON_DEPTH + 1) > MAX_JSON_DEPTH:
+            raise self.fail(f"{owner}.json", f"nested too deeply: more than {MAX_JSON_DEPTH} "
+                                             "levels of arrays and objects (modelarts."
+                                             "transport.fixture_format.MAX_JSON_DEPTH)")
+        return Body("json", value)
 
 
 def _kind(value: Any) -> str:

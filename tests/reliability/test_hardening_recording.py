@@ -331,5 +331,9 @@ def test_a_fixture_holding_a_deeper_body_is_a_format_error(tmp_path: Path) -> No
         + value + "}}]}",
         encoding="utf-8",
     )
-    with pytest.raises(FixtureFormatError, match=rf"too deeply \({MAX_JSON_DEPTH + 5} levels"):
+    with pytest.raises(
+        FixtureFormatError,
+        match=rf"interaction 0, field 'response.json': nested too deeply: more than "
+        rf"{MAX_JSON_DEPTH}",
+    ):
         FixtureTransport(path)

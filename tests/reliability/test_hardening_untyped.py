@@ -47,6 +47,7 @@ from modelarts.transport import (
     Transport,
     Urllib3Transport,
 )
+from modelarts.transport.fixture_format import load_fixture
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 VERSIONS_FIXTURE = FIXTURES / "job_182626_versions.json"
@@ -474,7 +475,11 @@ def test_a_fixture_nested_too_deeply_is_a_fixture_format_error(tmp_path: Path) -
     path = tmp_path / "deep.json"
     path.write_text(text.replace('"TF MNIST handwritten digits"', "[" * 5000 + "]" * 5000))
     with pytest.raises(FixtureFormatError, match="nested too deeply"):
-        FixtureTransport(path)
+        load_fixture(path)
+    # A replay-only transport parses each answer when it replays it, and says the same then.
+    replay = Session(transport=FixtureTransport(path))
+    with pytest.raises(FixtureFormatError, match="interaction 0, .*nested too deeply"), replay:
+        Estimator(replay, job_id=182626).get_job_version_object_list(is_show=False)
 
 
 def test_a_text_body_with_a_lone_surrogate_is_a_fixture_format_error(tmp_path: Path) -> None:
