@@ -99,7 +99,9 @@ def vcr_replayer(cassette: Path, gets: List[Tuple[str, Dict[str, str]]]) -> Call
 def run(quick: bool) -> List[Row]:
     calls = 20 if quick else 200
     rounds = 3 if quick else 7
-    target = "<= 0.05x (20x faster), < 50 ms"
+    # Issue 12: through a Session, still >= 15x faster than vcrpy; 200 calls under 50 ms
+    # (issue 8). Issue 8's first target, 20x, is reported in the notes.
+    target = "<= 0.067x (15x faster), < 50 ms"
     session_row = Row(f"4. replay {calls} calls: Session + FixtureTransport vs vcrpy", target)
     bare_row = Row(f"4b. replay {calls} calls: bare FixtureTransport vs vcrpy", target)
     seam_row = Row(f"4c. replay {calls} calls: Session + FixtureTransport vs bare", "<= 2.0x")
@@ -154,9 +156,10 @@ def run(quick: bool) -> List[Row]:
             row.notes.append(f"{seconds[name] * 1e3:.1f} ms for {calls} calls (no baseline)")
             continue
         row.baseline = seconds["vcrpy"]
-        row.met = row.ratio is not None and row.ratio <= 0.05 and seconds[name] < 0.050
+        faster = seconds["vcrpy"] / seconds[name]
+        row.met = faster >= 15 and seconds[name] < 0.050
         row.notes.append(
-            f"vcrpy takes {seconds['vcrpy'] / seconds[name]:.1f}x as long; "
-            f"{seconds[name] / calls * 1e6:.0f} us a call, loading the file included"
+            f"vcrpy takes {faster:.1f}x as long ({'met' if faster >= 20 else 'not'} the "
+            f"first 20x); {seconds[name] / calls * 1e6:.0f} us a call, loading the file included"
         )
     return [session_row, bare_row, seam_row]
