@@ -22,6 +22,7 @@ from .base import CONTAINERS, Request, Response, compact_json
 
 __all__ = [
     "EMPTY_BODY",
+    "FORMAT_VERSION",
     "MAX_JSON_DEPTH",
     "Body",
     "Fixture",
@@ -34,6 +35,9 @@ __all__ = [
 ]
 
 _TEXTUAL_MARKERS = ("json", "xml", "javascript", "x-www-form-urlencoded", "charset=")
+
+#: The ``modelarts_fixture`` value this SDK writes and reads.
+FORMAT_VERSION = 1
 
 #: How deep a JSON body in a fixture may nest (objects and arrays inside each other).
 #: ModelArts v1 and IAM bodies nest fewer than 10 levels; 100 leaves room for any
