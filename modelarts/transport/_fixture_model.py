@@ -187,7 +187,7 @@ class StoredResponse(NamedTuple):
         if body.kind == "json":
             return Response(
                 self.status,
-                dict(self.headers),
+                self.headers,  # copied into the Response's own Headers
                 json=body.value,
                 request=request,
                 handed_over=handed_over,

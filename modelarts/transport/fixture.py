@@ -179,7 +179,7 @@ class RecordingTransport(Transport):
     def send(self, request: Request) -> Response:
         if self._closed:
             raise FixtureError(f"{self!r} is closed; its fixture has been written")
-        depth = json_depth(request.body)
+        depth = json_depth(request.body) if request.body else 0
         if depth > MAX_JSON_DEPTH:
             raise InvalidArgumentError(
                 f"the body of {request.method} {urlsplit(request.url).path} nests {depth} "
