@@ -12,9 +12,9 @@ in memory the allocator already holds.
 or a response) and ends it with ``{`` or ``[``, the value running to the next
 line indented eight spaces that closes it; a value written on one line stays
 in the frame. A raw newline never occurs inside a JSON string, so every line
-start is outside one. Each body is replaced by a placeholder string (``"\\u0000body:N"``,
-which the text may not already hold), and the rest, the *frame*, is parsed as
-usual. That is sound for any file, in any layout: when the frame parses with
+start is outside one. Each body is replaced by a placeholder string
+(``"\\u0000body:N"``; a text already holding that is parsed whole), and the
+rest, the *frame*, is parsed as usual. That is sound for any file, in any layout: when the frame parses with
 every placeholder exactly in a ``json`` slot, and each cut-out span parses as
 one JSON value (checked when it is read), the whole text parses to the same
 document. A frame that does not parse, or does not hold every placeholder in
@@ -22,15 +22,15 @@ a ``json`` slot, means the cut did not fit (a file edited by hand, say): the
 text is then parsed whole (``fixture_format.load_fixture``). One layout only
 shows when its answer is replayed: a body whose own brackets close on a line
 inside it, indented deeper than its opening line, then runs on past its
-value, and reading it is a ``FixtureFormatError`` that says so.
+value, and reading it is a ``FixtureFormatError`` that says so
+(``Body.resolved`` in ``_fixture_model``).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any, List, NamedTuple, Optional, Tuple
 
-__all__ = ["PLACEHOLDER_PREFIX", "Cut", "JSONText", "cut_bodies", "decode", "span_index"]
+__all__ = ["PLACEHOLDER_PREFIX", "Cut", "JSONText", "cut_bodies", "span_index"]
 
 _INDENT = "\n" + " " * 8
 _KEY = _INDENT + '"json": '
@@ -91,7 +91,7 @@ def span_index(value: Any, count: int) -> Optional[int]:
     if type(value) is not str or not value.startswith(PLACEHOLDER_PREFIX):
         return None
     number = value[len(PLACEHOLDER_PREFIX):]
-    if not number.isdigit() or int(number) >= count:
+    if not (number.isascii() and number.isdigit()) or int(number) >= count:
         return None
     return int(number)
 
@@ -107,13 +107,3 @@ class JSONText(NamedTuple):
     end: int
     where: str
 
-
-def decode(span: JSONText, decoder: json.JSONDecoder) -> Any:
-    """Parse one span; ``ValueError`` unless it is exactly one strict JSON value.
-
-    ``RecursionError`` when it nests too deep to parse.
-    """
-    value, end = decoder.raw_decode(span.text, span.start)
-    if end != span.end:
-        raise ValueError(f"extra data after the value (character {end - span.start + 1})")
-    return value

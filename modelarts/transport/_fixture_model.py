@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
 from .. import __version__
 from ..errors import FixtureFormatError
-from ._body_spans import JSONText, decode
+from ._body_spans import JSONText
 from ._content_coding import coding_of, encode_content
 from .base import CONTAINERS, Request, Response, compact_json
 
@@ -89,15 +89,18 @@ class Body(NamedTuple):
             return self
         span: JSONText = self.value
         try:
-            value = decode(span, _STRICT)
+            value, end = _STRICT.raw_decode(span.text, span.start)
         except RecursionError:
             raise FixtureFormatError(f"{span.where}: nested too deeply to read") from None
-        except ValueError as exc:
+        except ValueError as exc:  # the position is the file's: raw_decode reads it in place
+            raise FixtureFormatError(f"{span.where}: not valid JSON: {exc}") from None
+        if end != span.end:
+            line = span.text.count("\n", 0, end) + 1
             raise FixtureFormatError(
-                f"{span.where}: not one JSON value as written: {exc}. A body the recorder "
-                "wrote closes on a line indented like its opening line; reformat the file "
-                "that way or record it again"
-            ) from None
+                f"{span.where}: its value ends on line {line}, before the line that should "
+                "close it (indented as its opening line); indent the body as the recorder "
+                "writes it, or record the fixture again"
+            )
         return Body("json", value)
 
     def to_bytes(self) -> bytes:

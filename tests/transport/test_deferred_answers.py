@@ -188,7 +188,7 @@ def test_a_body_closing_inside_itself_is_named_when_replayed(tmp_path: Path) -> 
     assert load_fixture(path).interactions[0].response.headers == {
         "content-type": "application/json"
     }
-    with pytest.raises(FixtureFormatError, match="not one JSON value as written"):
+    with pytest.raises(FixtureFormatError, match="its value ends on line 11, before the line"):
         _replay(path)
 
 
