@@ -246,3 +246,27 @@ def test_recorded_requests_and_unplayed_index_the_file(tmp_path: Path) -> None:
     assert transport.unplayed() == [0]
     transport.send(Request("GET", "https://h.example/v1/%7Bproject_id%7D/x"))
     assert transport.unplayed() == []
+
+
+def test_a_real_value_that_looks_like_a_placeholder_is_read_whole(tmp_path: Path) -> None:
+    # The same string as the placeholder of span 0, spelt with another escape, as the
+    # one-line answer of a second interaction: the frame then holds it twice.
+    lookalike = "\u0000body:0"
+    fixture = Fixture(
+        (
+            Interaction(
+                StoredRequest("GET", "/v1/{project_id}/x"),
+                StoredResponse(200, {}, Body("json", {"is_success": True, "a": [1, 2]})),
+            ),
+            Interaction(
+                StoredRequest("GET", "/v1/{project_id}/y"),
+                StoredResponse(200, {}, Body("json", lookalike)),
+            ),
+        )
+    )
+    path = tmp_path / "look.json"
+    write_rendered(render_fixture(fixture, path), path)
+    text = path.read_text(encoding="utf-8").replace("\\u0000body", "\\u0000\\u0062ody")
+    path.write_text(text, encoding="utf-8")
+    assert cut_bodies(text) is not None  # the cut is tried, and the frame gives it away
+    assert _resolved(load_fixture(path, defer_answers=True)) == _resolved(fixture)
