@@ -14,12 +14,13 @@ line indented eight spaces that closes it; a value written on one line stays
 in the frame. A raw newline never occurs inside a JSON string, so every line
 start is outside one. Each body is replaced by a placeholder string
 (``"\\u0000body:N"``; a text already holding that is parsed whole), and the
-rest, the *frame*, is parsed as usual. That is sound for any file, in any layout: when the frame parses with
-every placeholder exactly in a ``json`` slot, and each cut-out span parses as
-one JSON value (checked when it is read), the whole text parses to the same
-document. A frame that does not parse, or does not hold every placeholder in
-a ``json`` slot, means the cut did not fit (a file edited by hand, say): the
-text is then parsed whole (``fixture_format.load_fixture``). One layout only
+rest, the *frame*, is parsed as usual. That is sound for any file, in any
+layout: when the frame parses with every placeholder exactly once, in a
+``json`` slot, and each cut-out span parses as one JSON value (checked when it
+is read), the whole text parses to the same document. A frame that does not
+parse, or does not hold every placeholder once in a ``json`` slot, means the
+cut did not fit (a file edited by hand, say): the text is then parsed whole
+(``fixture_format.load_fixture``). One layout only
 shows when its answer is replayed: a body whose own brackets close on a line
 inside it, indented deeper than its opening line, then runs on past its
 value, and reading it is a ``FixtureFormatError`` that says so
@@ -90,7 +91,7 @@ def span_index(value: Any, count: int) -> Optional[int]:
     """The span a parsed ``json`` slot stands for, or ``None`` when it holds a real value."""
     if type(value) is not str or not value.startswith(PLACEHOLDER_PREFIX):
         return None
-    number = value[len(PLACEHOLDER_PREFIX):]
+    number = value[len(PLACEHOLDER_PREFIX) :]
     if not (number.isascii() and number.isdigit()) or int(number) >= count:
         return None
     return int(number)
@@ -106,4 +107,3 @@ class JSONText(NamedTuple):
     start: int
     end: int
     where: str
-

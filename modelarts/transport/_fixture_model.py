@@ -312,7 +312,6 @@ def reject_constant(name: str) -> Any:
 _STRICT = json.JSONDecoder(parse_constant=reject_constant)
 
 
-
 def _unique_object(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):

@@ -39,9 +39,7 @@ class Reader:
     the whole text instead).
     """
 
-    def __init__(
-        self, path: Path, text: str = "", spans: Sequence[Tuple[int, int]] = ()
-    ) -> None:
+    def __init__(self, path: Path, text: str = "", spans: Sequence[Tuple[int, int]] = ()) -> None:
         self.path = path
         self.index: Optional[int] = None
         self.text = text
@@ -94,8 +92,9 @@ class Reader:
         for index, item in enumerate(items):
             self.index = index
             self.fields(item, "interaction", {"request", "response"}, set())
-            interactions.append(Interaction(self.request(item["request"]),
-                                            self.response(item["response"])))
+            interactions.append(
+                Interaction(self.request(item["request"]), self.response(item["response"]))
+            )
         self.index = None
         if self.unread:
             raise self.fail("interactions", "a body placeholder outside a json field")
@@ -115,13 +114,22 @@ class Reader:
             raise self.fail("request.query", f"expected a list of [key, value], got {_kind(query)}")
         pairs = []
         for number, pair in enumerate(query):
-            if not (isinstance(pair, list) and len(pair) == 2
-                    and all(isinstance(part, str) for part in pair)):
-                raise self.fail(f"request.query[{number}]", f"expected [key, value] strings, "
-                                                            f"got {pair!r}")
+            if not (
+                isinstance(pair, list)
+                and len(pair) == 2
+                and all(isinstance(part, str) for part in pair)
+            ):
+                raise self.fail(
+                    f"request.query[{number}]", f"expected [key, value] strings, got {pair!r}"
+                )
             pairs.append((pair[0], pair[1]))
-        return StoredRequest(method.upper(), path, tuple(pairs),
-                             self.headers(doc, "request"), self.body(doc, "request"))
+        return StoredRequest(
+            method.upper(),
+            path,
+            tuple(pairs),
+            self.headers(doc, "request"),
+            self.body(doc, "request"),
+        )
 
     def response(self, doc: Any) -> StoredResponse:
         self.fields(doc, "response", {"status"}, {"headers", "json", "text", "file"})
@@ -136,15 +144,18 @@ class Reader:
             raise self.fail(f"{owner}.headers", f"expected an object, got {_kind(value)}")
         for name, header in value.items():
             if not isinstance(header, str):
-                raise self.fail(f"{owner}.headers.{name}",
-                                f"expected a string, got {_kind(header)}")
+                raise self.fail(
+                    f"{owner}.headers.{name}", f"expected a string, got {_kind(header)}"
+                )
         return {name.lower(): header for name, header in value.items()}
 
     def body(self, doc: Dict[str, Any], owner: str) -> Body:
         present = [key for key in ("json", "text", "file") if key in doc]
         if len(present) > 1:
-            raise self.fail(f"{owner}.{present[1]}", f"a body is one of json, text, file; "
-                                                     f"found {', '.join(present)}")
+            raise self.fail(
+                f"{owner}.{present[1]}",
+                f"a body is one of json, text, file; found {', '.join(present)}",
+            )
         if not present:
             return EMPTY_BODY
         key = present[0]
@@ -155,26 +166,35 @@ class Reader:
             try:
                 value.encode("utf-8")  # replayed as UTF-8 bytes
             except UnicodeEncodeError as exc:
-                raise self.fail(f"{owner}.text", f"a \\u escape at character {exc.start + 1} "
-                                                 "is a lone surrogate, which is not text") from None
+                raise self.fail(
+                    f"{owner}.text",
+                    f"a \\u escape at character {exc.start + 1} "
+                    "is a lone surrogate, which is not text",
+                ) from None
             return Body("text", value)
         if side_file_pattern(self.path.stem).fullmatch(value) is None:
-            raise self.fail(f"{owner}.file", f"must name a side file of this fixture "
-                                             f"({self.path.stem}.<n>.<hash>.bin next to it), "
-                                             f"got {value!r}")
+            raise self.fail(
+                f"{owner}.file",
+                f"must name a side file of this fixture "
+                f"({self.path.stem}.<n>.<hash>.bin next to it), "
+                f"got {value!r}",
+            )
         try:
             data = read_side_file(self.path.parent / value)
         except OSError as exc:
-            raise self.fail(f"{owner}.file", f"cannot read side file {value!r}: "
-                                             f"{exc.strerror or exc}") from None
+            raise self.fail(
+                f"{owner}.file", f"cannot read side file {value!r}: {exc.strerror or exc}"
+            ) from None
         except ValueError as exc:
             raise self.fail(f"{owner}.file", f"side file {value!r} {exc}") from None
         if not value.endswith(f".{sha256_hex(data)[:12]}.bin"):
-            raise self.fail(f"{owner}.file", f"side file {value!r} does not hold what was "
-                                             "recorded (its hash differs from its name); "
-                                             "record the fixture again")
+            raise self.fail(
+                f"{owner}.file",
+                f"side file {value!r} does not hold what was "
+                "recorded (its hash differs from its name); "
+                "record the fixture again",
+            )
         return Body("binary", data)
-
 
     def json_body(self, value: Any, owner: str) -> Body:
         number = span_index(value, len(self.spans)) if self.spans else None
@@ -189,13 +209,23 @@ class Reader:
                 return body  # parsed when replayed
             value = body.resolved().value  # a request is matched on: parsed now
         if capped_depth(value, MAX_JSON_DEPTH + 1) > MAX_JSON_DEPTH:
-            raise self.fail(f"{owner}.json", f"nested too deeply: more than {MAX_JSON_DEPTH} "
-                                             "levels of arrays and objects (modelarts."
-                                             "transport.fixture_format.MAX_JSON_DEPTH)")
+            raise self.fail(
+                f"{owner}.json",
+                f"nested too deeply: more than {MAX_JSON_DEPTH} "
+                "levels of arrays and objects (modelarts."
+                "transport.fixture_format.MAX_JSON_DEPTH)",
+            )
         return Body("json", value)
 
 
 def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
-             int: "an integer", float: "a number", type(None): "null"}
+    names = {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        type(None): "null",
+    }
     return names.get(type(value), type(value).__name__)

@@ -60,6 +60,7 @@ RECORD_HINT = (
     "and records the rest"
 )
 
+
 def merge_redactors(redactors: Iterable[Redactor]) -> Redactor:
     """One redactor knowing what all of ``redactors`` know now (each counted once).
 

@@ -118,7 +118,7 @@ def pretty_json(value: Any, level: int = 0) -> str:
         if not value:
             return "{}"
         items = [
-            f'{pad}  {_scalar(str(key))}: {pretty_json(value[key], level + 1)}'
+            f"{pad}  {_scalar(str(key))}: {pretty_json(value[key], level + 1)}"
             for key in sorted(value)
         ]
         return "{\n" + ",\n".join(items) + "\n" + pad + "}"

@@ -32,7 +32,7 @@ from modelarts.transport.fixture_format import (
 )
 from modelarts.transport.mock import MockTransport
 
-TRICKY_TEXT = ['}', ']', '\n        }', '"json": {', "\\", '"', "\u0000", "é", "{[", ""]
+TRICKY_TEXT = ["}", "]", "\n        }", '"json": {', "\\", '"', "\u0000", "é", "{[", ""]
 
 
 def _value(rng: random.Random, level: int) -> Any:
@@ -138,8 +138,10 @@ def test_text_that_holds_a_placeholder_is_read_whole(tmp_path: Path) -> None:
     [
         (lambda text: text.replace('"v": 1', '"v": NaN'), "NaN is not JSON"),
         (lambda text: text.replace('"v": 1', '"v": 1 2'), "Expecting"),
-        (lambda text: text.replace('"v": 1', '"v": ' + "[" * 5000 + "]" * 5000),
-         "nested too deeply to read"),
+        (
+            lambda text: text.replace('"v": 1', '"v": ' + "[" * 5000 + "]" * 5000),
+            "nested too deeply to read",
+        ),
     ],
     ids=["nan", "garbage", "too-deep-to-parse"],
 )
