@@ -101,6 +101,10 @@ def _read_until(fd: int, marker: bytes, timeout: float = 30.0) -> bytes:
     return seen
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 @pytest.mark.parametrize("ending", ["no", "ctrl-c"])
 def test_a_real_terminal_is_asked(big_fixture: Path, ending: str) -> None:
@@ -114,6 +118,9 @@ def test_a_real_terminal_is_asked(big_fixture: Path, ending: str) -> None:
             stdin=terminal,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            # A shell running this suite as a background job ignores SIGINT for it, and
+            # Python keeps an ignored SIGINT ignored: Ctrl-C would never arrive.
+            preexec_fn=_default_sigint,
         ) as process:
             os.close(terminal)
             terminal = -1
@@ -123,9 +130,8 @@ def test_a_real_terminal_is_asked(big_fixture: Path, ending: str) -> None:
                 os.write(controller, b"n\n")
             else:
                 process.send_signal(signal.SIGINT)
-            rest = process.stderr.read()
-            out = process.stdout.read()
-            status = process.wait(timeout=60)
+            out, rest = process.communicate(timeout=60)
+            status = process.returncode
     finally:
         os.close(controller)
         if terminal != -1:
