@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from typing import Any, Iterator
 
 import pytest
@@ -17,6 +18,13 @@ settings.register_profile(
 )
 settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# A shell that runs the suite as a background job (``cmd &`` in a script) starts it with
+# SIGINT ignored, and every process a test starts would inherit that: the tests that press
+# Ctrl-C on a command (tests/test_cli_process*.py, tests/testing/test_fake_main.py) would
+# wait for it forever. A handled SIGINT is reset to the default in a child, as usual.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # Variables that would let a developer's real account or proxy leak into a test.
 _ENV_PREFIXES = ("HUAWEICLOUD_", "MODELARTS_", "HC_")

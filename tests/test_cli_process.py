@@ -101,10 +101,6 @@ def _read_until(fd: int, marker: bytes, timeout: float = 30.0) -> bytes:
     return seen
 
 
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 @pytest.mark.parametrize("ending", ["no", "ctrl-c"])
 def test_a_real_terminal_is_asked(big_fixture: Path, ending: str) -> None:
@@ -118,9 +114,6 @@ def test_a_real_terminal_is_asked(big_fixture: Path, ending: str) -> None:
             stdin=terminal,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            # A shell running this suite as a background job ignores SIGINT for it, and
-            # Python keeps an ignored SIGINT ignored: Ctrl-C would never arrive.
-            preexec_fn=_default_sigint,
         ) as process:
             os.close(terminal)
             terminal = -1
