@@ -119,7 +119,6 @@ def _decode_path(raw: str) -> str:
 def _scrub_body(body: Body, redactor: Redactor) -> Body:
     # Account ids go whatever the API: a v1 body recorded under AK/SK may name the
     # domain, the user or another project, and such a Session never learnt them.
-    body = body.resolved()
     if body.kind == "json":
         return Body("json", _scrub_keys(redactor.scrub_json(body.value, account=True), redactor))
     if body.kind == "text":

@@ -272,3 +272,12 @@ def test_a_real_value_that_looks_like_a_placeholder_is_read_whole(tmp_path: Path
     path.write_text(text, encoding="utf-8")
     assert cut_bodies(text) is not None  # the cut is tried, and the frame gives it away
     assert _resolved(load_fixture(path, defer_answers=True)) == _resolved(fixture)
+
+
+def test_a_deferred_load_renders_as_the_file_it_came_from(tmp_path: Path) -> None:
+    rng = random.Random(3)
+    path, again = tmp_path / "f.json", tmp_path / "f2.json"
+    for _ in range(20):
+        write_rendered(render_fixture(_random_fixture(rng), path), path)
+        rendered = render_fixture(load_fixture(path, defer_answers=True), again)
+        assert rendered.text == path.read_text(encoding="utf-8")
